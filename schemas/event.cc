@@ -1,0 +1,150 @@
+#include "schemas/event.h"
+
+#include <array>
+
+namespace authtrail {
+namespace {
+
+constexpr std::array<std::string_view, kKindCount> kKindNames = {
+    "org.created",    "org.edition",       "org.setting",   "org.enforcement",
+    "user.upsert",    "profile.permission", "permset.permission", "permset.assign",
+    "permset.unassign", "app.upsert",      "app.install",   "app.uninstall",
+    "app.block",      "app.unblock",       "app.policy",    "app.access",
+    "login.ui",       "oauth.authorize",   "oauth.token",   "api.call",
+    "soap.login",     "oauth.revoke",
+};
+
+constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
+    "ts",          "org",         "kind",        "id",          "actor",
+    "source",      "outcome",     "status",      "edition",     "setting",
+    "enabled",     "change",      "at",          "user",        "username",
+    "user_type",   "profile",     "active",      "permission",  "permset",
+    "expires_at",  "app",         "name",        "allowlisted", "org_managed",
+    "salesforce_cli_default", "via", "permitted_users", "policy_source", "flow",
+    "grant",       "grant_ts",    "origin",      "api_family",  "cause",
+};
+
+using F = Field;
+constexpr FieldRule R(F f) { return {f, true}; }
+constexpr FieldRule O(F f) { return {f, false}; }
+
+constexpr FieldRule kOrgCreated[] = {R(F::kEdition)};
+constexpr FieldRule kOrgEdition[] = {R(F::kEdition)};
+constexpr FieldRule kOrgSetting[] = {R(F::kSetting), R(F::kEnabled)};
+constexpr FieldRule kOrgEnforcement[] = {R(F::kChange), R(F::kAt)};
+constexpr FieldRule kUserUpsert[] = {R(F::kUser), O(F::kUsername), O(F::kUserType),
+                                     O(F::kProfile), O(F::kActive)};
+constexpr FieldRule kProfilePermission[] = {R(F::kProfile), R(F::kPermission), R(F::kEnabled)};
+constexpr FieldRule kPermsetPermission[] = {R(F::kPermset), R(F::kPermission), R(F::kEnabled)};
+constexpr FieldRule kPermsetAssign[] = {R(F::kPermset), R(F::kUser), O(F::kExpiresAt)};
+constexpr FieldRule kPermsetUnassign[] = {R(F::kPermset), R(F::kUser)};
+constexpr FieldRule kAppUpsert[] = {R(F::kApp), O(F::kName), O(F::kAllowlisted),
+                                    O(F::kOrgManaged), O(F::kSalesforceCliDefault)};
+constexpr FieldRule kAppInstallUninstall[] = {R(F::kApp), O(F::kVia)};
+constexpr FieldRule kAppOnly[] = {R(F::kApp)};
+constexpr FieldRule kAppPolicy[] = {R(F::kApp), R(F::kPermittedUsers), O(F::kPolicySource)};
+constexpr FieldRule kAppAccess[] = {R(F::kApp), O(F::kProfile), O(F::kPermset), R(F::kEnabled)};
+constexpr FieldRule kLoginUi[] = {R(F::kUser)};
+constexpr FieldRule kOauthAuthorize[] = {R(F::kUser), R(F::kApp), R(F::kFlow)};
+constexpr FieldRule kOauthToken[] = {R(F::kUser), R(F::kApp), R(F::kGrant), O(F::kGrantTs)};
+constexpr FieldRule kApiCall[] = {R(F::kUser), O(F::kApp), O(F::kOrigin), O(F::kApiFamily),
+                                  O(F::kGrantTs)};
+constexpr FieldRule kSoapLogin[] = {R(F::kUser), O(F::kApp)};
+constexpr FieldRule kOauthRevoke[] = {R(F::kUser), R(F::kApp), O(F::kCause)};
+
+template <typename E>
+std::span<const char* const> NamesOf(const char* const* (*names)()) {
+  // FlatBuffers' name tables end with a nullptr sentinel.
+  const char* const* n = names();
+  size_t count = 0;
+  while (n[count] != nullptr) ++count;
+  return {n, count};
+}
+
+}  // namespace
+
+std::string_view KindName(Kind k) { return kKindNames[static_cast<size_t>(k)]; }
+
+std::optional<Kind> KindFromName(std::string_view name) {
+  for (size_t i = 0; i < kKindNames.size(); ++i) {
+    if (kKindNames[i] == name) return static_cast<Kind>(i);
+  }
+  return std::nullopt;
+}
+
+bool IsAccessKind(Kind k) { return k >= Kind::kLoginUi; }
+
+std::string_view FieldName(Field f) { return kFieldNames[static_cast<size_t>(f)]; }
+
+std::optional<Field> FieldFromName(std::string_view name) {
+  for (size_t i = 0; i < kFieldNames.size(); ++i) {
+    if (kFieldNames[i] == name) return static_cast<Field>(i);
+  }
+  return std::nullopt;
+}
+
+FieldType TypeOf(Field f) {
+  switch (f) {
+    case F::kOrg: return FieldType::kSfId;
+    case F::kActor: case F::kUser: case F::kProfile: case F::kPermset:
+      return FieldType::kIdOrName;
+    case F::kTs: case F::kAt: case F::kExpiresAt: case F::kGrantTs:
+      return FieldType::kTimestamp;
+    case F::kEnabled: case F::kActive: case F::kAllowlisted: case F::kOrgManaged:
+    case F::kSalesforceCliDefault:
+      return FieldType::kBool;
+    case F::kKind: case F::kOutcome: case F::kEdition: case F::kSetting: case F::kChange:
+    case F::kUserType: case F::kVia: case F::kPermittedUsers: case F::kPolicySource:
+    case F::kFlow: case F::kGrant: case F::kOrigin: case F::kApiFamily: case F::kCause:
+      return FieldType::kEnum;
+    default:
+      return FieldType::kString;
+  }
+}
+
+std::span<const FieldRule> KindSpec(Kind k) {
+  switch (k) {
+    case Kind::kOrgCreated: return kOrgCreated;
+    case Kind::kOrgEdition: return kOrgEdition;
+    case Kind::kOrgSetting: return kOrgSetting;
+    case Kind::kOrgEnforcement: return kOrgEnforcement;
+    case Kind::kUserUpsert: return kUserUpsert;
+    case Kind::kProfilePermission: return kProfilePermission;
+    case Kind::kPermsetPermission: return kPermsetPermission;
+    case Kind::kPermsetAssign: return kPermsetAssign;
+    case Kind::kPermsetUnassign: return kPermsetUnassign;
+    case Kind::kAppUpsert: return kAppUpsert;
+    case Kind::kAppInstall: case Kind::kAppUninstall: return kAppInstallUninstall;
+    case Kind::kAppBlock: case Kind::kAppUnblock: return kAppOnly;
+    case Kind::kAppPolicy: return kAppPolicy;
+    case Kind::kAppAccess: return kAppAccess;
+    case Kind::kLoginUi: return kLoginUi;
+    case Kind::kOauthAuthorize: return kOauthAuthorize;
+    case Kind::kOauthToken: return kOauthToken;
+    case Kind::kApiCall: return kApiCall;
+    case Kind::kSoapLogin: return kSoapLogin;
+    case Kind::kOauthRevoke: return kOauthRevoke;
+  }
+  return {};
+}
+
+std::span<const char* const> EnumNames(Field f) {
+  switch (f) {
+    case F::kOutcome: return NamesOf<Outcome>(fb::EnumNamesOutcome);
+    case F::kEdition: return NamesOf<Edition>(fb::EnumNamesEdition);
+    case F::kSetting: return NamesOf<Setting>(fb::EnumNamesSetting);
+    case F::kChange: return NamesOf<Change>(fb::EnumNamesChange);
+    case F::kUserType: return NamesOf<UserType>(fb::EnumNamesUserType);
+    case F::kVia: return NamesOf<Via>(fb::EnumNamesVia);
+    case F::kPermittedUsers: return NamesOf<PermittedUsers>(fb::EnumNamesPermittedUsers);
+    case F::kPolicySource: return NamesOf<PolicySource>(fb::EnumNamesPolicySource);
+    case F::kFlow: return NamesOf<Flow>(fb::EnumNamesFlow);
+    case F::kGrant: return NamesOf<Grant>(fb::EnumNamesGrant);
+    case F::kOrigin: return NamesOf<Origin>(fb::EnumNamesOrigin);
+    case F::kApiFamily: return NamesOf<ApiFamily>(fb::EnumNamesApiFamily);
+    case F::kCause: return NamesOf<RevokeCause>(fb::EnumNamesRevokeCause);
+    default: return {};
+  }
+}
+
+}  // namespace authtrail

@@ -1,0 +1,131 @@
+// Store: the append-only event log in RocksDB, its indexes and its integrity
+// chain. The only module that includes RocksDB headers.
+//
+// Layout (docs/format.md has the byte-level grammar):
+//   log      seq (8-byte big-endian) -> Record (FlatBuffers, schemas/authtrail.fbs)
+//   chain    seq -> SHA-256(chain[seq-1] || ChainBytes(record)); chain[0] = 32 zero bytes
+//   by_time  ts | fold rank | seq  (global fold order, ties broken by canonical bytes on read)
+//   by_org   org number | ts | rank | seq
+//   by_user  org number | user | ts | rank | seq
+//   by_app   org number | app | ts | rank | seq
+//   dedup    'i' org id  -> seq    (records with a source id)
+//            'c' sha256(canonical)[0..16] -> seq (records without one)
+//   meta     format version, store id, head (seq, hash), org numbers, next batch
+// Every record, its chain hash, its index entries and the new head are written
+// in one WriteBatch: a crash leaves all or nothing of a flushed group.
+//
+// Concurrency: one writer at a time, enforced with an flock()ed lock file that
+// names the holding process; readers open RocksDB read-only and never take it.
+// A Store object is thread-compatible (use from one thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/sha256.h"
+#include "common/status.h"
+#include "schemas/event.h"
+#include "schemas/record_codec.h"
+
+namespace authtrail::store {
+
+struct StoreOptions {
+  // Open for appending (takes the writer lock); false = read-only.
+  bool writable = false;
+  // Create an empty store when `dir` holds none (only with writable).
+  bool create_if_missing = false;
+  // Events per WriteBatch. Larger batches amortize RocksDB's per-write cost;
+  // a crash loses at most one unflushed group (re-ingest completes it).
+  size_t events_per_write = 1000;
+  Status Validate() const;
+};
+
+struct Head {
+  uint64_t seq = 0;  // last record's seq; 0 for an empty store
+  Digest hash{};     // chain hash at seq (all zero for an empty store)
+};
+
+enum class AddOutcome { kStored, kDuplicate };
+
+// Appends one ingest batch. Obtained from Store::BeginBatch; at most one per
+// store at a time. Events are buffered and written in groups of
+// events_per_write; Finish() flushes and closes the batch. Destroying a
+// BatchWriter without Finish() flushes nothing further and leaves the batch
+// "interrupted" (its BatchBegin has no BatchEnd), which `log --batches` shows.
+class BatchWriter {
+ public:
+  virtual ~BatchWriter() = default;
+  // kStored, or kDuplicate when an identical record (same id and canonical
+  // form, or without id the same canonical form) is already stored or pending.
+  // kAlreadyExists when the id is stored with a different canonical form
+  // (message: "id already stored with different content (seq N)"); nothing
+  // is stored then. kIOError when a group write fails.
+  virtual Result<AddOutcome> Add(const Event& e) = 0;
+  // Writes pending events. Idempotent.
+  virtual Status Flush() = 0;
+  // Flushes and appends the BatchEnd record (end.number is filled in).
+  virtual Status Finish(BatchEndInfo end) = 0;
+  virtual uint32_t number() const = 0;
+};
+
+struct ScanFilter {
+  std::optional<std::string> org, user, app;  // normalized like events
+  std::optional<MicrosUtc> since;             // ts >= since
+  std::optional<MicrosUtc> until;             // ts < until
+  std::optional<Kind> kind;
+};
+
+struct VerifyReport {
+  uint64_t records = 0;      // records checked
+  uint64_t events = 0;
+  uint64_t batches = 0;
+  Head head;
+};
+
+// Called during long operations with records done so far and the total.
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+
+class Store {
+ public:
+  // Opens the store in `dir`.
+  //   kNotFound       no store there (and !create_if_missing)
+  //   kBusy           writable and another process holds the lock; the
+  //                   message names its pid and command
+  //   kUnsupported    the store's format version is newer than this binary's
+  //   kCorruption     RocksDB reports corruption / the meta records are bad
+  //   kIOError        anything else from the OS or RocksDB
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const StoreOptions& options);
+  virtual ~Store() = default;
+
+  virtual Head head() const = 0;
+  // Random 16-byte id of this store, hex (fixed at creation).
+  virtual std::string store_id() const = 0;
+  virtual uint32_t format_version() const = 0;
+
+  // REQUIRES: opened writable. Appends the BatchBegin record (number assigned).
+  virtual Result<std::unique_ptr<BatchWriter>> BeginBatch(BatchBeginInfo begin) = 0;
+
+  // The record at seq: kNotFound beyond the head; kCorruption (naming the seq)
+  // when its bytes fail the FlatBuffers verifier or RocksDB's checksum.
+  virtual Result<StoredRecord> Get(uint64_t seq) = 0;
+
+  // Calls fn(seq, event) for every stored event matching `filter`, in fold
+  // order (events.md: ts, kind rank, canonical bytes). Stops at the first
+  // non-OK status from fn or the store and returns it.
+  virtual Status ScanEvents(const ScanFilter& filter,
+                            const std::function<Status(uint64_t, const Event&)>& fn) = 0;
+
+  // Calls fn for every BatchBegin / BatchEnd record in seq order.
+  virtual Status ScanBatches(const std::function<Status(uint64_t, const StoredRecord&)>& fn) = 0;
+
+  // Recomputes the integrity chain over every record and checks every index
+  // and the head. kCorruption naming the first bad seq and what is wrong
+  // (modified, missing, extra, out of order, bad index entry, head mismatch).
+  virtual Result<VerifyReport> Verify(const ProgressFn& progress) = 0;
+};
+
+}  // namespace authtrail::store
