@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "schemas/canonical.h"
+
 namespace authtrail {
 namespace {
 
@@ -145,6 +147,86 @@ std::span<const char* const> EnumNames(Field f) {
     case F::kCause: return NamesOf<RevokeCause>(fb::EnumNamesRevokeCause);
     default: return {};
   }
+}
+
+}  // namespace authtrail
+
+// ---- Field values as JSON ----
+// (AppendJsonString lives with the canonical form, schemas/canonical.cc.)
+
+namespace authtrail {
+namespace {
+
+bool Put(const std::optional<std::string>& v, std::string* out) {
+  if (!v) return false;
+  AppendJsonString(*v, out);
+  return true;
+}
+
+bool Put(const std::optional<bool>& v, std::string* out) {
+  if (!v) return false;
+  *out += *v ? "true" : "false";
+  return true;
+}
+
+bool PutTime(const std::optional<MicrosUtc>& v, TimeStyle style, std::string* out) {
+  if (!v) return false;
+  *out += '"';
+  *out += style == TimeStyle::kCanonical ? FormatCanonical(*v) : FormatOutput(*v);
+  *out += '"';
+  return true;
+}
+
+template <typename E>
+bool PutEnum(const std::optional<E>& v, Field f, std::string* out) {
+  if (!v) return false;
+  *out += '"';
+  *out += EnumNames(f)[static_cast<size_t>(*v)];
+  *out += '"';
+  return true;
+}
+
+}  // namespace
+
+bool AppendFieldJson(const Event& e, Field f, TimeStyle style, std::string* out) {
+  switch (f) {
+    case F::kTs: return PutTime(e.ts, style, out);
+    case F::kOrg: AppendJsonString(e.org, out); return true;
+    case F::kKind: *out += '"'; *out += KindName(e.kind); *out += '"'; return true;
+    case F::kId: return Put(e.id, out);
+    case F::kActor: return Put(e.actor, out);
+    case F::kSource: return Put(e.source, out);
+    case F::kOutcome: return PutEnum(e.outcome, f, out);
+    case F::kStatus: return Put(e.status, out);
+    case F::kEdition: return PutEnum(e.edition, f, out);
+    case F::kSetting: return PutEnum(e.setting, f, out);
+    case F::kEnabled: return Put(e.enabled, out);
+    case F::kChange: return PutEnum(e.change, f, out);
+    case F::kAt: return PutTime(e.at, style, out);
+    case F::kUser: return Put(e.user, out);
+    case F::kUsername: return Put(e.username, out);
+    case F::kUserType: return PutEnum(e.user_type, f, out);
+    case F::kProfile: return Put(e.profile, out);
+    case F::kActive: return Put(e.active, out);
+    case F::kPermission: return Put(e.permission, out);
+    case F::kPermset: return Put(e.permset, out);
+    case F::kExpiresAt: return PutTime(e.expires_at, style, out);
+    case F::kApp: return Put(e.app, out);
+    case F::kName: return Put(e.name, out);
+    case F::kAllowlisted: return Put(e.allowlisted, out);
+    case F::kOrgManaged: return Put(e.org_managed, out);
+    case F::kSalesforceCliDefault: return Put(e.salesforce_cli_default, out);
+    case F::kVia: return PutEnum(e.via, f, out);
+    case F::kPermittedUsers: return PutEnum(e.permitted_users, f, out);
+    case F::kPolicySource: return PutEnum(e.policy_source, f, out);
+    case F::kFlow: return PutEnum(e.flow, f, out);
+    case F::kGrant: return PutEnum(e.grant, f, out);
+    case F::kGrantTs: return PutTime(e.grant_ts, style, out);
+    case F::kOrigin: return PutEnum(e.origin, f, out);
+    case F::kApiFamily: return PutEnum(e.api_family, f, out);
+    case F::kCause: return PutEnum(e.cause, f, out);
+  }
+  return false;
 }
 
 }  // namespace authtrail

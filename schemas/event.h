@@ -137,4 +137,13 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
+// How timestamps are written: canonical (always 6 fraction digits) or output
+// (cli.md: fraction only when non-zero).
+enum class TimeStyle { kCanonical, kOutput };
+
+// Appends the JSON value of field `f` of `e` (a quoted, escaped string; true/
+// false; an enum name; a timestamp in `style`) and returns true, or returns
+// false and appends nothing when the event does not carry the field.
+bool AppendFieldJson(const Event& e, Field f, TimeStyle style, std::string* out);
+
 }  // namespace authtrail

@@ -1,1 +1,47 @@
-int main() { return 0; }
+// authtrail: event-sourced audit log and replay for Salesforce login, OAuth and
+// setup-change history. This file only dispatches to the subcommand table.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "tools/command.h"
+#include "tools/exit_codes.h"
+#include "tools/version.h"
+
+namespace {
+
+void PrintUsage(std::ostream& out) {
+  out << "authtrail " << authtrail::tools::kVersion
+      << " — tamper-evident audit log and replay of Salesforce login, OAuth and setup history\n\n"
+      << "Usage: authtrail <command> [options]\n\nCommands:\n";
+  for (const auto& c : authtrail::tools::Commands()) {
+    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
+  }
+  out << "\nRun 'authtrail <command> --help' for a command's options and examples.\n"
+         "Exit codes: 0 done, 2 usage error, 3 input rejected, 4 integrity failure,\n"
+         "5 store unavailable (locked, missing, corrupt, newer format).\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return authtrail::tools::kExitUsage;
+  }
+  std::string_view cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    PrintUsage(std::cout);
+    return 0;
+  }
+  if (cmd == "--version") {
+    std::cout << "authtrail " << authtrail::tools::kVersion << "\n";
+    return 0;
+  }
+  for (const auto& c : authtrail::tools::Commands()) {
+    if (c.name == cmd) return c.run(argc - 1, argv + 1);
+  }
+  std::cerr << "authtrail: unknown command '" << cmd << "'\n\n";
+  PrintUsage(std::cerr);
+  return authtrail::tools::kExitUsage;
+}

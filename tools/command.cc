@@ -1,0 +1,56 @@
+#include "tools/command.h"
+
+#include <iostream>
+
+#include "tools/exit_codes.h"
+
+namespace po = boost::program_options;
+
+namespace authtrail::tools {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"ingest", "append events from files (or - for standard input) to the store", RunIngest},
+    {"verify", "recompute the store's integrity chain and check every index", RunVerify},
+    {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)",
+     RunLog},
+};
+
+void PrintHelp(const HelpText& help, const po::options_description& options) {
+  std::cout << "Usage: " << help.usage << "\n\n" << help.about << "\n\n" << options << "\n";
+}
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+void AddDbOption(po::options_description* options, std::string* db) {
+  options->add_options()("db", po::value(db)->default_value("./authtrail.db")->value_name("DIR"),
+                         "the store directory");
+}
+
+std::optional<int> ParseCommandLine(const HelpText& help, const po::options_description& options,
+                                    const po::positional_options_description* positional,
+                                    int argc, char** argv, po::variables_map* vm) {
+  po::options_description all = options;
+  all.add_options()("help,h", "show this help and exit");
+  try {
+    po::command_line_parser parser(argc, argv);
+    parser.options(all);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), *vm);
+    if (vm->count("help")) {
+      PrintHelp(help, all);
+      return kExitOk;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    std::cerr << "authtrail " << help.name << ": " << e.what() << "\n"
+              << "Usage: " << help.usage << "\n"
+              << "Run 'authtrail " << help.name << " --help' for the options.\n";
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+}  // namespace authtrail::tools
