@@ -14,6 +14,8 @@ constexpr Command kCommands[] = {
     {"verify", "recompute the store's integrity chain and check every index", RunVerify},
     {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)",
      RunLog},
+    {"replay", "decide every access event under the as-of rule set and each of the four",
+     RunReplay},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

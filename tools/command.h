@@ -26,6 +26,7 @@ std::span<const Command> Commands();
 int RunIngest(int argc, char** argv);
 int RunVerify(int argc, char** argv);
 int RunLog(int argc, char** argv);
+int RunReplay(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {

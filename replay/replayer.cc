@@ -1,0 +1,54 @@
+#include "replay/replayer.h"
+
+namespace authtrail::replay {
+
+Replayer::Replayer(ReplayOptions options, std::unordered_map<std::string, OrgConstants> constants)
+    : options_(std::move(options)), constants_(std::move(constants)) {}
+
+OrgState& Replayer::StateOf(const std::string& org) {
+  auto it = orgs_.find(org);
+  if (it != orgs_.end()) return it->second;
+  auto k = constants_.find(org);
+  return orgs_.emplace(org, OrgState(k == constants_.end() ? OrgConstants{} : k->second))
+      .first->second;
+}
+
+std::optional<ReplayLine> Replayer::Process(uint64_t seq, const Event& e) {
+  OrgState& state = StateOf(e.org);
+  state.Saw(e);
+  if (!IsAccessKind(e.kind) || e.kind == Kind::kOauthRevoke) {
+    state.Apply(e, seq);
+    return std::nullopt;
+  }
+  ReplayLine line;
+  line.seq = seq;
+  bool cli_device = false;
+  auto* sources = options_.collect_sources ? &line.sources : nullptr;
+  Facts facts = state.FactsFor(e, sources, &cli_device);
+  line.flow = FlowLabel(e, state.LineageFlow(e));
+  line.decisions = DecideEvent(facts, options_.readings, cli_device);
+  Verdict as_of = line.decisions.as_of.verdict;
+  if (e.outcome == Outcome::success && as_of == Verdict::kDeny) {
+    line.line_flags |= kRecordedAllowPredictedDeny;
+  } else if (e.outcome == Outcome::failure && as_of == Verdict::kAllow) {
+    line.line_flags |= kRecordedDenyPredictedAllow;
+  }
+  state.RecordAccess(e, seq, as_of);
+  return line;
+}
+
+std::optional<std::string> FlowLabel(const Event& e, std::optional<Flow> lineage_flow) {
+  switch (e.kind) {
+    case Kind::kOauthAuthorize: return std::string(fb::EnumNameFlow(*e.flow));
+    case Kind::kOauthToken: return std::string(fb::EnumNameGrant(*e.grant));
+    case Kind::kSoapLogin: return std::string("soap_login");
+    case Kind::kApiCall: {
+      Origin origin = e.origin.value_or(e.app ? Origin::oauth : Origin::soap_session);
+      if (origin == Origin::oauth && lineage_flow) return std::string(fb::EnumNameFlow(*lineage_flow));
+      return std::string(fb::EnumNameOrigin(origin));
+    }
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace authtrail::replay

@@ -1,0 +1,245 @@
+#include "tools/replay_output.h"
+
+#include <algorithm>
+
+#include "schemas/canonical.h"
+
+namespace authtrail::tools {
+
+using replay::Decision;
+using replay::ReplayLine;
+using replay::RuleSet;
+
+Result<std::vector<ColumnSpec>> ParseRules(const std::string& list) {
+  std::vector<ColumnSpec> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string id = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (id == "as-of") {
+      out.push_back({true, RuleSet::kPre2014, id});
+    } else if (auto rs = replay::RuleSetFromName(id)) {
+      out.push_back({false, *rs, id});
+    } else {
+      return Status::InvalidArgument("--rules: unknown rule set '" + id +
+                                     "' (use as-of, pre2014, api2014, sep2025, dec2025)");
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+const Decision& DecisionOf(const ReplayLine& line, const ColumnSpec& c) {
+  return c.as_of ? line.decisions.as_of : line.decisions.columns[static_cast<size_t>(c.rule_set)];
+}
+
+namespace {
+
+// Rule flags and FLAG_AMBIGUITY:<A#>, sorted.
+std::vector<std::string> AllFlags(const Decision& d) {
+  std::vector<std::string> out;
+  for (auto name : replay::FlagNames(d.flags)) out.emplace_back(name);
+  for (int i = 0; i < replay::kReadingIdCount; ++i) {
+    auto id = static_cast<replay::ReadingId>(i);
+    if (d.ambiguity & replay::Bit(id)) {
+      out.push_back("FLAG_AMBIGUITY:" + std::string(replay::ReadingIdName(id)));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void AppendStringList(const char* key, const std::vector<std::string>& items, std::string* out) {
+  if (items.empty()) return;
+  *out += ",\"";
+  *out += key;
+  *out += "\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) *out += ',';
+    AppendJsonString(items[i], out);
+  }
+  *out += ']';
+}
+
+void AppendField(const char* key, std::string_view value, std::string* out) {
+  *out += ",\"";
+  *out += key;
+  *out += "\":";
+  AppendJsonString(value, out);
+}
+
+std::vector<std::string> ReadingNames(uint32_t bits) {
+  std::vector<std::string> out;
+  for (int i = 0; i < replay::kReadingIdCount; ++i) {
+    auto id = static_cast<replay::ReadingId>(i);
+    if (bits & replay::Bit(id)) out.emplace_back(replay::ReadingIdName(id));
+  }
+  return out;
+}
+
+std::string ReasonText(const Decision& d) {
+  return std::string(replay::ReasonName(d.reason));
+}
+
+}  // namespace
+
+void AppendDecisionJson(const Decision& d, std::string* out) {
+  *out += "{\"decision\":\"";
+  *out += replay::VerdictName(d.verdict);
+  *out += "\",\"reason\":\"";
+  *out += replay::ReasonName(d.reason);
+  *out += '"';
+  if (d.cause) AppendField("cause", replay::RevokeCauseName(*d.cause), out);
+  if (d.clause != replay::Clause::kNone) AppendField("clause", replay::ClauseName(d.clause), out);
+  std::vector<std::string> also;
+  for (auto r : d.also_denied_by) also.emplace_back(replay::ReasonName(r));
+  AppendStringList("also_denied_by", also, out);
+  AppendStringList("flags", AllFlags(d), out);
+  AppendStringList("readings", ReadingNames(d.readings), out);
+  if (d.ux_message != nullptr) AppendField("ux_message", d.ux_message, out);
+  if (d.if_enforced) {
+    *out += ",\"if_enforced\":";
+    AppendDecisionJson(*d.if_enforced, out);
+  }
+  if (d.if_not_enforced) {
+    *out += ",\"if_not_enforced\":";
+    AppendDecisionJson(*d.if_not_enforced, out);
+  }
+  *out += '}';
+}
+
+namespace {
+
+std::vector<std::string> LineFlags(const ReplayLine& line) {
+  std::vector<std::string> out;
+  if (line.line_flags & replay::kRecordedAllowPredictedDeny) out.push_back("RECORDED_ALLOW_PREDICTED_DENY");
+  if (line.line_flags & replay::kRecordedDenyPredictedAllow) out.push_back("RECORDED_DENY_PREDICTED_ALLOW");
+  return out;
+}
+
+std::string AsOfName(const ReplayLine& line) {
+  auto rs = line.decisions.as_of_rule_set;
+  return rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate";
+}
+
+std::string Outcome(const Event& e) {
+  return e.outcome ? fb::EnumNameOutcome(*e.outcome) : "";
+}
+
+}  // namespace
+
+void AppendReplayJson(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
+                      std::string* out) {
+  *out += "{\"seq\":" + std::to_string(line.seq);
+  if (e.id) AppendField("id", *e.id, out);
+  AppendField("ts", FormatOutput(e.ts), out);
+  AppendField("org", e.org, out);
+  AppendField("kind", KindName(e.kind), out);
+  if (e.user) AppendField("user", *e.user, out);
+  if (e.app) AppendField("app", *e.app, out);
+  if (line.flow) AppendField("flow", *line.flow, out);
+  if (e.outcome) AppendField("recorded", Outcome(e), out);
+  AppendField("as_of", AsOfName(line), out);
+  *out += ",\"decisions\":{";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) *out += ',';
+    AppendJsonString(columns[i].name, out);
+    *out += ':';
+    AppendDecisionJson(DecisionOf(line, columns[i]), out);
+  }
+  *out += '}';
+  AppendStringList("flags", LineFlags(line), out);
+  *out += '}';
+}
+
+// ---- CSV ----
+
+void AppendCsvCell(std::string_view cell, std::string* out) {
+  bool formula = !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' ||
+                                   cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r');
+  bool quote = formula || cell.find_first_of(",\"\n\r") != std::string_view::npos;
+  if (!quote) {
+    *out += cell;
+    return;
+  }
+  *out += '"';
+  if (formula) *out += '\'';
+  for (char c : cell) {
+    if (c == '"') *out += '"';
+    *out += c;
+  }
+  *out += '"';
+}
+
+std::string CsvHeader(const std::vector<ColumnSpec>& columns) {
+  std::string h = "seq,id,ts,org,kind,user,app,flow,recorded,as_of";
+  for (const auto& c : columns) h += "," + c.name + "_decision," + c.name + "_reason," + c.name + "_clause";
+  return h + ",flags\n";
+}
+
+std::string ShortDecision(const Decision& d) {
+  if (d.verdict != replay::Verdict::kIndeterminate) {
+    return std::string(replay::VerdictName(d.verdict)) + " " + ReasonText(d);
+  }
+  return "indeterminate (enforced: " + ShortDecision(*d.if_enforced) +
+         "; not enforced: " + ShortDecision(*d.if_not_enforced) + ")";
+}
+
+void AppendReplayCsv(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
+                     std::string* out) {
+  std::vector<std::string> cells = {std::to_string(line.seq), e.id.value_or(""), FormatOutput(e.ts),
+                                    e.org, std::string(KindName(e.kind)), e.user.value_or(""),
+                                    e.app.value_or(""), line.flow.value_or(""), Outcome(e),
+                                    AsOfName(line)};
+  for (const auto& c : columns) {
+    const Decision& d = DecisionOf(line, c);
+    cells.emplace_back(replay::VerdictName(d.verdict));
+    cells.push_back(ReasonText(d));
+    cells.emplace_back(replay::ClauseName(d.clause));
+  }
+  std::string flags;
+  for (const auto& f : LineFlags(line)) flags += (flags.empty() ? "" : " ") + f;
+  cells.push_back(flags);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) *out += ',';
+    AppendCsvCell(cells[i], out);
+  }
+  *out += '\n';
+}
+
+// ---- table ----
+
+namespace {
+void Pad(std::string_view s, size_t width, std::string* out) {
+  *out += s;
+  if (s.size() < width) out->append(width - s.size(), ' ');
+  *out += ' ';
+}
+}  // namespace
+
+std::string TableHeader(const std::vector<ColumnSpec>& columns) {
+  std::string h;
+  Pad("SEQ", 8, &h);
+  Pad("TS", 20, &h);
+  Pad("KIND", 15, &h);
+  Pad("USER", 18, &h);
+  Pad("APP", 20, &h);
+  for (const auto& c : columns) Pad(c.name, 40, &h);
+  h += "FLAGS\n";
+  return h;
+}
+
+void AppendReplayTable(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
+                       std::string* out) {
+  Pad(std::to_string(line.seq), 8, out);
+  Pad(FormatOutput(e.ts).substr(0, 19) + "Z", 20, out);
+  Pad(KindName(e.kind), 15, out);
+  Pad(e.user.value_or("-"), 18, out);
+  Pad(e.app.value_or("-"), 20, out);
+  for (const auto& c : columns) Pad(ShortDecision(DecisionOf(line, c)), 40, out);
+  for (const auto& f : LineFlags(line)) *out += f + " ";
+  *out += '\n';
+}
+
+}  // namespace authtrail::tools

@@ -1,0 +1,59 @@
+#include "tools/replay_source.h"
+
+namespace po = boost::program_options;
+
+namespace authtrail::tools {
+
+Result<std::unordered_map<std::string, replay::OrgConstants>> LoadOrgConstants(
+    store::Store* st, const std::optional<std::string>& org) {
+  std::unordered_map<std::string, replay::OrgConstants> out;
+  for (Kind kind : {Kind::kOrgCreated, Kind::kOrgEnforcement}) {
+    store::ScanFilter f;
+    f.org = org;
+    f.kind = kind;
+    AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
+      out[e.org].Observe(e, seq);
+      return Status::Ok();
+    }));
+  }
+  return out;
+}
+
+namespace {
+bool Matches(const store::ScanFilter& f, const Event& e) {
+  if (f.user && e.user != f.user) return false;
+  if (f.app && e.app != f.app) return false;
+  if (f.since && e.ts < *f.since) return false;
+  if (f.until && e.ts >= *f.until) return false;
+  if (f.kind && e.kind != *f.kind) return false;
+  return true;
+}
+}  // namespace
+
+Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
+                   const replay::ReplayOptions& options, const LineFn& fn) {
+  AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, filter.org));
+  replay::Replayer replayer(options, std::move(constants));
+  store::ScanFilter fold;
+  fold.org = filter.org;  // state needs every event of the org
+  fold.until = filter.until;
+  return st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
+    std::optional<replay::ReplayLine> line = replayer.Process(seq, e);
+    if (!line || !Matches(filter, e)) return Status::Ok();
+    return fn(e, *line);
+  });
+}
+
+void AddReadingOption(po::options_description* options, std::vector<std::string>* readings) {
+  options->add_options()("reading", po::value(readings)->composing()->value_name("NAME=VALUE"),
+                         "use another reading of a rules.md §10 ambiguity, e.g. A3=alt or "
+                         "use_any_bypasses_block=true (repeatable; docs/rules.md lists them)");
+}
+
+Result<replay::Readings> ParseReadings(const std::vector<std::string>& args) {
+  replay::Readings r;
+  for (const auto& a : args) AT_RETURN_IF_ERROR(replay::ApplyReading(a, &r));
+  return r;
+}
+
+}  // namespace authtrail::tools
