@@ -20,6 +20,14 @@ std::optional<ReplayLine> Replayer::Process(uint64_t seq, const Event& e) {
     state.Apply(e, seq);
     return std::nullopt;
   }
+  ReplayLine line = Decide(state, seq, e);
+  state.RecordAccess(e, seq, line.decisions.as_of.verdict);
+  return line;
+}
+
+ReplayLine Replayer::Hypothetical(const Event& e) { return Decide(StateOf(e.org), 0, e); }
+
+ReplayLine Replayer::Decide(OrgState& state, uint64_t seq, const Event& e) {
   ReplayLine line;
   line.seq = seq;
   bool cli_device = false;
@@ -33,7 +41,6 @@ std::optional<ReplayLine> Replayer::Process(uint64_t seq, const Event& e) {
   } else if (e.outcome == Outcome::failure && as_of == Verdict::kAllow) {
     line.line_flags |= kRecordedDenyPredictedAllow;
   }
-  state.RecordAccess(e, seq, as_of);
   return line;
 }
 

@@ -51,8 +51,14 @@ class Replayer {
   // Folds one event; returns its line when it is an evaluated access event.
   std::optional<ReplayLine> Process(uint64_t seq, const Event& e);
 
+  // Decides a hypothetical access event against the state folded so far,
+  // without changing it ("could this user have done this then?").
+  // REQUIRES: IsAccessKind(e.kind) && e.kind != Kind::kOauthRevoke.
+  ReplayLine Hypothetical(const Event& e);
+
  private:
   OrgState& StateOf(const std::string& org);
+  ReplayLine Decide(OrgState& state, uint64_t seq, const Event& e);
 
   ReplayOptions options_;
   std::unordered_map<std::string, OrgConstants> constants_;

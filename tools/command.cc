@@ -16,6 +16,9 @@ constexpr Command kCommands[] = {
      RunLog},
     {"replay", "decide every access event under the as-of rule set and each of the four",
      RunReplay},
+    {"diff", "list the access events whose decision differs between two rule sets", RunDiff},
+    {"explain", "one event (or a hypothetical request): every rule set's decision and why",
+     RunExplain},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

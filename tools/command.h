@@ -27,6 +27,8 @@ int RunIngest(int argc, char** argv);
 int RunVerify(int argc, char** argv);
 int RunLog(int argc, char** argv);
 int RunReplay(int argc, char** argv);
+int RunDiff(int argc, char** argv);
+int RunExplain(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {
