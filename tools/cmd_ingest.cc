@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "tools/command.h"
 #include "tools/exit_codes.h"
+#include "tools/ingest_run.h"
 #include "tools/progress.h"
 #include "tools/version.h"
 
@@ -37,10 +38,6 @@ constexpr HelpText kHelp = {
     "  zcat history.jsonl.gz | authtrail ingest -\n\n"
     "Exit codes: 0 done, 2 usage error, 3 some lines rejected (the rest stored),\n"
     "5 store unavailable (locked by another writer, newer format, disk full)."};
-
-struct Counts {
-  uint64_t read = 0, stored = 0, duplicates = 0, rejected = 0;
-};
 
 // Copies rejected lines verbatim; the file is created on the first reject.
 class RejectSink {
@@ -69,7 +66,8 @@ struct IngestRun {
   ingest::JsonlParser parser;
   RejectSink* rejects;
   Progress progress;
-  Counts counts;
+  IngestCounts& counts;  // the caller's: valid even when the batch fails mid-way
+  bool quiet;
 };
 
 Status Reject(IngestRun* run, const std::string& input, uint64_t line_no, std::string_view raw,
@@ -112,7 +110,7 @@ Result<BatchInputInfo> IngestInput(IngestRun* run, const std::string& input) {
   while (reader->Next(&line, &line_no)) {
     if (ingest::IsBlank(line)) continue;
     AT_RETURN_IF_ERROR(IngestLine(run, input, line_no, line, &event));
-    if (run->progress.Due()) ShowProgress(run, input);
+    if (!run->quiet && run->progress.Due()) ShowProgress(run, input);
   }
   AT_RETURN_IF_ERROR(reader->status());
   return BatchInputInfo{input, reader->bytes_read(), reader->sha256()};
@@ -140,12 +138,9 @@ Status CheckInputs(const std::vector<std::string>& inputs) {
   return Status::Ok();
 }
 
-struct IngestOptions {
-  std::string db, format, rejects;
-  std::vector<std::string> inputs;
-};
+}  // namespace
 
-Status RunBatch(const IngestOptions& opt, Counts* counts, std::string* rejects_path) {
+Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rejects_path) {
   store::StoreOptions so;
   so.writable = true;
   so.create_if_missing = true;
@@ -155,7 +150,8 @@ Status RunBatch(const IngestOptions& opt, Counts* counts, std::string* rejects_p
                                             std::to_string(writer->number()) + ".jsonl"
                                       : opt.rejects;
   RejectSink rejects(*rejects_path);
-  IngestRun run{writer.get(), {}, &rejects, {}, {}};
+  *counts = {};
+  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet};
   BatchEndInfo end;
   for (const auto& input : opt.inputs) {
     AT_ASSIGN_OR_RETURN(BatchInputInfo info, IngestInput(&run, input));
@@ -167,12 +163,9 @@ Status RunBatch(const IngestOptions& opt, Counts* counts, std::string* rejects_p
   end.stored = run.counts.stored;
   end.duplicates = run.counts.duplicates;
   end.rejected = run.counts.rejected;
-  *counts = run.counts;
   if (!rejects.used()) rejects_path->clear();
   return writer->Finish(std::move(end));
 }
-
-}  // namespace
 
 int RunIngest(int argc, char** argv) {
   IngestOptions opt;
@@ -194,7 +187,7 @@ int RunIngest(int argc, char** argv) {
     return kExitUsage;
   }
   if (Status s = CheckInputs(opt.inputs); !s.ok()) return ReportError("ingest", s);
-  Counts counts;
+  IngestCounts counts;
   std::string rejects_path;
   Status s = RunBatch(opt, &counts, &rejects_path);
   std::cout << "read=" << counts.read << " stored=" << counts.stored

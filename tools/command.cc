@@ -10,6 +10,8 @@ namespace authtrail::tools {
 namespace {
 
 constexpr Command kCommands[] = {
+    {"demo", "generate a sample history, replay it, print the impact of each rule change",
+     RunDemo},
     {"ingest", "append events from files (or - for standard input) to the store", RunIngest},
     {"verify", "recompute the store's integrity chain and check every index", RunVerify},
     {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)",
@@ -19,6 +21,7 @@ constexpr Command kCommands[] = {
     {"diff", "list the access events whose decision differs between two rule sets", RunDiff},
     {"explain", "one event (or a hypothetical request): every rule set's decision and why",
      RunExplain},
+    {"gen", "write a realistic generated org history as JSONL", RunGen},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

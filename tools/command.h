@@ -29,6 +29,8 @@ int RunLog(int argc, char** argv);
 int RunReplay(int argc, char** argv);
 int RunDiff(int argc, char** argv);
 int RunExplain(int argc, char** argv);
+int RunGen(int argc, char** argv);
+int RunDemo(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {

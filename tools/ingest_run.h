@@ -1,0 +1,30 @@
+// One ingest batch (shared by `ingest` and `demo`): open the store for
+// writing, append every valid line of the inputs, copy bad lines to the
+// rejects file, and close the batch with its counts and input hashes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace authtrail::tools {
+
+struct IngestOptions {
+  std::string db;
+  std::string format = "jsonl";
+  std::string rejects;              // empty: DIR/rejects/batch-N.jsonl
+  std::vector<std::string> inputs;  // "-" = standard input
+  bool quiet = false;               // no progress line
+};
+
+struct IngestCounts {
+  uint64_t read = 0, stored = 0, duplicates = 0, rejected = 0;
+};
+
+// *counts holds what was done even on error; *rejects_path is set (non-empty)
+// when lines were rejected.
+Status RunBatch(const IngestOptions& options, IngestCounts* counts, std::string* rejects_path);
+
+}  // namespace authtrail::tools
