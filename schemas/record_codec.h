@@ -52,6 +52,27 @@ struct StoredRecord {
 std::string EncodeRecord(const StoredRecord& r);
 Result<StoredRecord> DecodeRecord(std::string_view bytes);
 
+// The checks DecodeRecord applies to a decoded event, for writers that must
+// never store a record their own reader would call corrupt: org is 18
+// characters; every required field of the kind (KindSpec) is present and no
+// field outside it; enum values in range; strings are valid UTF-8.
+// kInvalidArgument naming the field otherwise.
+Status ValidateEvent(const Event& e);
+
+// Reusable encoder for hot paths (the store's ingest loop): encodes an event
+// without first copying it into a StoredRecord, and reuses its buffer. The
+// returned view is valid until the next call or the encoder's destruction.
+// Thread-compatible.
+class RecordEncoder {
+ public:
+  RecordEncoder() : fbb_(1024) {}
+  std::string_view EncodeEvent(uint32_t batch, const Event& e);
+  std::string_view Encode(const StoredRecord& r);
+
+ private:
+  flatbuffers::FlatBufferBuilder fbb_;
+};
+
 // The bytes the integrity chain hashes for a record: an event's canonical
 // form; a batch record's canonical JSON (keys in byte order, like events).
 std::string ChainBytes(const StoredRecord& r);

@@ -147,7 +147,7 @@ Status RunDemoWith(const GenOptions& g, std::string db) {
   std::cout << "ingested into " << db << ": read=" << counts.read << " stored=" << counts.stored
             << " duplicates=" << counts.duplicates << " rejected=" << counts.rejected << "\n";
   AT_ASSIGN_OR_RETURN(auto st, store::Store::Open(db, store::StoreOptions{}));
-  AT_ASSIGN_OR_RETURN(store::VerifyReport v, st->Verify(nullptr));
+  AT_ASSIGN_OR_RETURN(store::VerifyReport v, st->Verify([](uint64_t, uint64_t) {}));
   std::cout << "verified: " << v.records << " records, head seq " << v.head.seq << " hash "
             << Hex(v.head.hash).substr(0, 16) << "...\n";
   Impact impact;
