@@ -305,6 +305,16 @@ bool AtEnd(od::document& doc) {
   return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
 }
 
+// ParseRfc3339 accepts 0000-01-01T00:00:00+00:01 and 9999-12-31T23:59:59-01:00,
+// whose UTC instants have no four-digit year: their canonical form would not
+// parse back.
+bool InFourDigitYears(MicrosUtc t) {
+  constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
+  static const MicrosUtc kMin = DaysFromCivil(0, 1, 1) * kMicrosPerDay;
+  static const MicrosUtc kEnd = DaysFromCivil(10000, 1, 1) * kMicrosPerDay;
+  return t >= kMin && t < kEnd;
+}
+
 // One known field's value, captured in document order and applied later.
 struct Captured {
   od::json_type type = od::json_type::null;
@@ -532,6 +542,7 @@ bool JsonlParser::Impl::SetId(Field f, Result<std::string> id, Event* e) {
 bool JsonlParser::Impl::SetTime(Field f, std::string_view text, Event* e) {
   Result<MicrosUtc> t = ParseRfc3339(text);
   if (!t.ok()) return Fail(f, t.status().message());
+  if (!InFourDigitYears(*t)) return Fail(f, "outside the years 0000-9999 once converted to UTC");
   if (f == Field::kTs) {
     e->ts = *t;
   } else {

@@ -361,6 +361,17 @@ TEST_F(JsonlParserTest, BadTimestampsAreRejectedWithTheParserReason) {
   }
 }
 
+TEST_F(JsonlParserTest, TimestampsMustStayWithinFourDigitYearsInUtc) {
+  EXPECT_EQ(TsOf(&parser_, "0000-01-01T00:00:00Z"), "0000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(TsOf(&parser_, "9999-12-31T23:59:59.999999Z"), "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(TsOf(&parser_, "0000-01-01T01:00:00+01:00"), "0000-01-01T00:00:00.000000Z");
+  const char* reason = "outside the years 0000-9999 once converted to UTC";
+  ExpectReject(Line("login.ui", R"("user":"u")", "0000-01-01T00:00:00+00:01"), "ts", reason);
+  ExpectReject(Line("login.ui", R"("user":"u")", "9999-12-31T23:59:59-01:00"), "ts", reason);
+  ExpectReject(Line("api.call", R"("user":"u","grant_ts":"9999-12-31T23:30:00-00:30")"), "grant_ts",
+               reason);
+}
+
 TEST_F(JsonlParserTest, EveryTimestampFieldIsChecked) {
   const std::string bad = R"("2023-02-29T00:00:00Z")";
   const std::string reason = ParseRfc3339("2023-02-29T00:00:00Z").status().message();

@@ -202,7 +202,7 @@ void OrgState::LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* s
   const Approval* lineage = FindLineage(approvals, e.grant_ts);
   if (e.grant == Grant::unknown) {
     // Continued use only while the user holds a live approval (events.md).
-    f->continued = lineage != nullptr && !lineage->revoked_at && !e.grant_ts;
+    f->continued = lineage != nullptr && !lineage->revoked_at;
     if (!f->continued) return;
   }
   if (!f->continued) return;
