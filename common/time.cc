@@ -114,6 +114,12 @@ Result<MicrosUtc> ParseRfc3339(std::string_view s) {
 
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   int64_t secs = days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
+  // The canonical form must parse back: keep UTC within years 0000-9999.
+  static const int64_t kMinSecs = DaysFromCivil(0, 1, 1) * kSecondsPerDay;
+  static const int64_t kMaxSecs = DaysFromCivil(10000, 1, 1) * kSecondsPerDay;
+  if (secs < kMinSecs || secs >= kMaxSecs) {
+    return Bad("outside the years 0000-9999 once converted to UTC");
+  }
   return secs * kMicrosPerSecond + micros;
 }
 

@@ -66,6 +66,12 @@ TEST(Time, GarbageRejected) {
   }
 }
 
+TEST(Time, OffsetsThatLeaveYears0000To9999AreRejected) {
+  ParseError("0000-01-01T00:00:00+00:01");
+  ParseError("9999-12-31T23:59:59-01:00");
+  EXPECT_EQ(FormatOutput(MustParse("0000-01-01T00:00:00Z")), "0000-01-01T00:00:00Z");
+}
+
 TEST(Time, NegativeInstantsRoundTrip) {
   MicrosUtc t = MustParse("1969-12-31T23:59:59.999999Z");
   EXPECT_EQ(t, -1);

@@ -423,7 +423,10 @@ bool JsonlParser::Impl::ReadObject(std::string_view line) {
 // is re-read as the only element of an array: on-demand's accessors for a
 // root scalar are laxer than for an element (3.0.1 takes "false3" for false).
 bool JsonlParser::Impl::FailNotObject(std::string_view line) {
-  wrapped.assign("[").append(line).append("]");
+  wrapped.clear();  // built by pushes: assign().append() trips GCC 12's -Wrestrict at -O3
+  wrapped.push_back('[');
+  wrapped.append(line);
+  wrapped.push_back(']');
   od::document doc;
   od::value value;
   size_t count = 0;

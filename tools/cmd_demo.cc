@@ -44,7 +44,8 @@ struct Suspect {
 struct Impact {
   uint64_t accesses = 0;
   std::array<Flip, 3> flips;  // R1→R2, R2→R3, R3→R4
-  std::vector<Suspect> suspects;
+  std::vector<Suspect> suspects;  // recorded allowed, the rules in force say deny
+  std::vector<Suspect> device;    // device-flow grants allowed then that sep2025 stops
 };
 
 void Count(const Event& e, const replay::ReplayLine& l, Impact* impact) {
@@ -59,8 +60,13 @@ void Count(const Event& e, const replay::ReplayLine& l, Impact* impact) {
     ++f.apps[e.app.value_or("(no app: SOAP/session)")];
     ++f.users[e.user.value_or("?")];
   }
-  bool grant = e.kind == Kind::kOauthAuthorize;
-  if (grant && (l.line_flags & replay::kRecordedAllowPredictedDeny)) impact->suspects.push_back({e, l});
+  if (e.kind != Kind::kOauthAuthorize || e.outcome == Outcome::failure) return;
+  if (l.line_flags & replay::kRecordedAllowPredictedDeny) impact->suspects.push_back({e, l});
+  const replay::Decision& r3 = cols[static_cast<size_t>(RuleSet::kSep2025)];
+  if (l.decisions.as_of.verdict == replay::Verdict::kAllow &&
+      r3.reason == replay::Reason::kDenyUninstalledDeviceFlow) {
+    impact->device.push_back({e, l});
+  }
 }
 
 std::string Top(const std::map<std::string, uint64_t>& m, size_t n) {
@@ -89,6 +95,20 @@ std::string StoppedBy(const replay::ReplayLine& l) {
   return "no rule set";
 }
 
+// Most recent first: the latest incidents matter most.
+void PrintGrants(std::vector<Suspect> grants) {
+  std::stable_sort(grants.begin(), grants.end(),
+                   [](const Suspect& a, const Suspect& b) { return a.event.ts > b.event.ts; });
+  for (size_t i = 0; i < grants.size() && i < 8; ++i) {
+    const Suspect& s = grants[i];
+    std::cout << "  " << FormatOutput(s.event.ts) << "  user " << s.event.user.value_or("?")
+              << "  app " << s.event.app.value_or("?") << "  flow " << s.line.flow.value_or("?")
+              << "  id " << s.event.id.value_or("-") << "\n      as-of: "
+              << ShortDecision(s.line.decisions.as_of) << "; first stopped by " << StoppedBy(s.line) << "\n";
+  }
+  if (grants.size() > 8) std::cout << "  ... and " << grants.size() - 8 << " more\n";
+}
+
 void PrintImpact(const Impact& im, const std::string& db) {
   static const char* kChanges[] = {
       "pre2014 -> api2014  (10 Sep 2014: allowlisted apps must respect API Enabled)",
@@ -104,13 +124,10 @@ void PrintImpact(const Impact& im, const std::string& db) {
   }
   std::cout << "\nSuspect grants: authorizations the platform recorded as successful although the\n"
                "rules in force say deny (" << im.suspects.size() << ")\n";
-  for (size_t i = 0; i < im.suspects.size() && i < 8; ++i) {
-    const Suspect& s = im.suspects[i];
-    std::cout << "  " << FormatOutput(s.event.ts) << "  user " << s.event.user.value_or("?")
-              << "  app " << s.event.app.value_or("?") << "  flow " << s.line.flow.value_or("?")
-              << "  id " << s.event.id.value_or("-") << "\n      as-of: "
-              << ShortDecision(s.line.decisions.as_of) << "; first stopped by " << StoppedBy(s.line) << "\n";
-  }
+  PrintGrants(im.suspects);
+  std::cout << "\nDevice-flow grants of uninstalled apps (the 2025 vishing pattern), allowed then,\n"
+               "stopped by the Sept 2025 rules (" << im.device.size() << ")\n";
+  PrintGrants(im.device);
   std::string ex = im.suspects.empty() ? "1" : im.suspects[0].event.id.value_or("1");
   std::cout << "\nExplore the store:\n"
             << "  authtrail replay --db " << db << " --format table --since 2025-09-01T00:00:00Z\n"

@@ -4,6 +4,7 @@
 #include "tools/generator.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,7 @@ struct User {
   UserType type;
   int profile;  // index into kProfiles
   bool use_any = false, approve = false, dataloader_io = false;
+  MicrosUtc dataloader_from = 0;  // start of the week of Dataloader.io access
 };
 
 // Profiles: name, API Enabled.
@@ -129,7 +131,9 @@ class OrgHistory {
   void Bulk();
   void Access(MicrosUtc ts, const User& u);
   void UseApp(MicrosUtc ts, const User& u, const App& a);
-  std::string Outcome(bool platform_allows);
+  // What the export recorded: the platform's answer, flipped with probability `noise`.
+  std::string Outcome(bool platform_allows, double noise);
+  bool PlatformAllows(MicrosUtc ts, const User& u, const App& a) const;
 
   uint32_t index_, n_users_;
   uint64_t n_events_;
@@ -138,7 +142,9 @@ class OrgHistory {
   std::string org_;
   Edition edition_ = Edition::enterprise;
   MicrosUtc created_ = 0, t3_ = 0;
+  MicrosUtc pref_from_ = INT64_MAX;  // admin-approved preference on from
   bool enforcing_ = true;
+  bool org_api_ = true;  // the org has API access (else only allowlisted apps work)
   std::vector<App> apps_;
   std::vector<User> users_;
   std::vector<std::vector<bool>> authorized_;  // [user][app]
@@ -154,7 +160,9 @@ void OrgHistory::Setup() {
   enforcing_ = edition_ == Edition::enterprise || edition_ == Edition::unlimited ||
                edition_ == Edition::developer;
   Emit(Line(created_, org_, "org.created").Str("edition", fb::EnumNameEdition(edition_)).Done());
+  org_api_ = enforcing_ || edition_ == Edition::performance;
   if (edition_ == Edition::professional && rng_.Chance(0.5)) {
+    org_api_ = true;
     Emit(Line(created_ + kSecond, org_, "org.setting").Str("setting", "api_feature").Bool("enabled", true).Done());
   }
   for (int p = 0; p < static_cast<int>(std::size(kProfiles)); ++p) {
@@ -239,6 +247,7 @@ void OrgHistory::Milestones() {
     Emit(Line(aac, org_, "org.setting").Str("setting", "api_access_control").Bool("enabled", true).Done());
     // Org 0's admins limit API access to allowlisted apps after the vishing wave.
     MicrosUtc pref = index_ == 0 ? At(2025, 10, 1) : aac + 180 * kDay;
+    pref_from_ = pref;
     Emit(Line(pref, org_, "org.setting").Str("setting", "admin_approved_apps_only")
              .Bool("enabled", true).Str("actor", users_[5 % users_.size()].id).Done());
     Emit(Line(pref, org_, "org.setting").Str("setting", "visualforce_api_access")
@@ -256,6 +265,7 @@ void OrgHistory::Milestones() {
   for (size_t i = 0; i < users_.size(); ++i) {
     if (!users_[i].dataloader_io) continue;
     MicrosUtc from = At(2022, 1, 1) + static_cast<MicrosUtc>(rng_.Below(3 * 365)) * kDay;
+    users_[i].dataloader_from = from;
     Emit(Line(from, org_, "permset.assign").Str("permset", Permset("AllowDataloaderIo"))
              .Str("user", users_[i].id).Time("expires_at", from + 7 * kDay).Done());
   }
@@ -266,18 +276,22 @@ void OrgHistory::Milestones() {
 void OrgHistory::Incidents() {
   const std::string fake = "3MVG9DataL0ader";
   Emit(Line(At(2025, 6, 10), org_, "app.upsert").Str("app", fake).Str("name", "Data Loader").Done());
-  for (int v = 0; v < 3 && v < static_cast<int>(users_.size()); ++v) {
-    const User& u = users_[v];
-    MicrosUtc t = At(2025, 6, 12 + v, 14);
-    Emit(Line(t, org_, "oauth.authorize").Str("user", u.id).Str("app", fake).Str("flow", "device")
-             .Str("outcome", "success").Str("source", "LoginHistory").Str("id", NextId()).Done());
+  // Victims: standard internal users. The first three approve the fake app by
+  // device flow in June; after the Sept 2025 change the attacker switches to a
+  // web-server phishing link and three others approve it.
+  std::vector<const User*> victims;
+  for (const User& u : users_) {
+    if (u.type == UserType::internal && u.profile == 0) victims.push_back(&u);
+  }
+  for (size_t v = 0; v < victims.size() && v < 6; ++v) {
+    const User& u = *victims[v];
+    bool device = v < 3;
+    MicrosUtc t = device ? At(2025, 6, 12 + static_cast<unsigned>(v), 14)
+                         : At(2025, 9, 20 + static_cast<unsigned>(v), 10);
+    Emit(Line(t, org_, "oauth.authorize").Str("user", u.id).Str("app", fake)
+             .Str("flow", device ? "device" : "web_server").Str("outcome", "success")
+             .Str("source", "LoginHistory").Str("id", NextId()).Done());
     Emit(Line(t + 600 * kSecond, org_, "api.call").Str("user", u.id).Str("app", fake)
-             .Str("api_family", "bulk").Str("outcome", "success").Str("id", NextId()).Done());
-    // After the Sept 2025 change the attacker switches to a web-server phishing link.
-    MicrosUtc w = At(2025, 9, 20 + v, 10);
-    Emit(Line(w, org_, "oauth.authorize").Str("user", u.id).Str("app", fake).Str("flow", "web_server")
-             .Str("outcome", "success").Str("source", "LoginHistory").Str("id", NextId()).Done());
-    Emit(Line(w + 300 * kSecond, org_, "api.call").Str("user", u.id).Str("app", fake)
              .Str("api_family", "bulk").Str("outcome", "success").Str("id", NextId()).Done());
   }
   for (const User& u : users_) {
@@ -296,33 +310,43 @@ void OrgHistory::Incidents() {
   }
 }
 
-std::string OrgHistory::Outcome(bool platform_allows) {
-  if (rng_.Chance(0.01)) platform_allows = !platform_allows;  // exports are not perfect
+std::string OrgHistory::Outcome(bool platform_allows, double noise) {
+  if (rng_.Chance(noise)) platform_allows = !platform_allows;  // exports are not perfect
   return platform_allows ? "success" : "failure";
+}
+
+// A rough model of what the platform did, so that recorded outcomes mostly
+// agree with the rules (the replay finds the rest).
+bool OrgHistory::PlatformAllows(MicrosUtc ts, const User& u, const App& a) const {
+  bool mobile = a.role == AppRole::kMobile || a.role == AppRole::kOutlook;
+  bool api_enabled = kProfiles[u.profile].api_enabled;
+  if (!api_enabled && !(mobile && (!enforcing_ || ts < At(2014, 9, 10, 7)))) return false;
+  bool uninstalled = !a.installed && a.role != AppRole::kInternal;
+  if (uninstalled && ts >= pref_from_ && !u.use_any) return false;
+  return !(uninstalled && ts >= t3_ && !u.approve && !u.use_any);
 }
 
 void OrgHistory::UseApp(MicrosUtc ts, const User& u, const App& a) {
   size_t ui = &u - users_.data(), ai = &a - apps_.data();
   bool mobile = a.role == AppRole::kMobile || a.role == AppRole::kOutlook;
-  bool api_enabled = kProfiles[u.profile].api_enabled;
-  bool allows = api_enabled || (mobile && (!enforcing_ || ts < At(2014, 9, 10, 7)));
+  bool allows = PlatformAllows(ts, u, a);
   if (!authorized_[ui][ai]) {
     bool device = a.role == AppRole::kCli && rng_.Chance(0.5);
     if (device && !a.installed && ts >= t3_) allows = false;
     Emit(Line(ts, org_, "oauth.authorize").Str("user", u.id).Str("app", a.key)
              .Str("flow", device ? "device" : mobile ? "user_agent" : "web_server")
-             .Str("outcome", Outcome(allows)).Str("source", "LoginHistory").Str("id", NextId()).Done());
+             .Str("outcome", Outcome(allows, 0.0)).Str("source", "LoginHistory").Str("id", NextId()).Done());
     authorized_[ui][ai] = allows;
     return;
   }
   if (rng_.Chance(0.15)) {
     Emit(Line(ts, org_, "oauth.token").Str("user", u.id).Str("app", a.key).Str("grant", "refresh_token")
-             .Str("outcome", Outcome(allows)).Str("id", NextId()).Done());
+             .Str("outcome", Outcome(allows, 0.01)).Str("id", NextId()).Done());
     return;
   }
   static constexpr const char* kFamilies[] = {"rest_data", "soap_data", "bulk", "metadata"};
   Emit(Line(ts, org_, "api.call").Str("user", u.id).Str("app", a.key)
-           .Str("api_family", kFamilies[rng_.Below(4)]).Str("outcome", Outcome(allows))
+           .Str("api_family", kFamilies[rng_.Below(4)]).Str("outcome", Outcome(allows, 0.01))
            .Str("source", "EventLogFile").Str("id", NextId()).Done());
 }
 
@@ -339,11 +363,13 @@ void OrgHistory::Access(MicrosUtc ts, const User& u) {
              .Str("source", "LoginHistory").Str("id", NextId()).Done());
     return;
   }
-  size_t pick = rng_.Below(100);
+  size_t pick = org_api_ ? rng_.Below(100) : rng_.Below(50);  // no org API: allowlisted apps only
+  bool dataloader_week = u.dataloader_io && ts >= u.dataloader_from &&
+                         ts < u.dataloader_from + 7 * kDay;
   const App* a = &apps_[0];
   if (pick < 35) a = &apps_[0];
   else if (pick < 50) a = &apps_[1];
-  else if (pick < 60 && u.dataloader_io) a = &apps_[2];
+  else if (pick < 60 && dataloader_week) a = &apps_[2];
   else if (pick < 70) a = &apps_[5];
   else if (pick < 75) a = &apps_[4];
   else a = &apps_[6 + rng_.Below(apps_.size() - 6)];
