@@ -347,13 +347,16 @@ class Assembler {
  public:
   explicit Assembler(RuleSet rs) : rs_(rs) {}
   // Returns false when evaluation can stop (P1/P2 decided).
-  bool Add(Clause id, const Outcome& o) {
+  // `consulted`: the readings read so far; the decision depends only on those
+  // read up to its deciding clause.
+  bool Add(Clause id, const Outcome& o, uint32_t consulted) {
     if (decided_) return AddAlsoDenied(o);
     d_.flags |= o.flags;
     if (o.bypass) credits_.push_back(*o.bypass);
     era_ = era_ || (o.era && EraClause(id));
     if (!o.fires) return true;
     decided_ = true;
+    consulted_at_decision_ = consulted;
     d_.verdict = VerdictOf(o.reason);
     d_.reason = o.reason;
     d_.cause = o.cause;
@@ -371,7 +374,7 @@ class Assembler {
     bool era_applies = d_.clause == Clause::k14 || EraClause(d_.clause);
     if (rs_ == RuleSet::kPre2014 && era_ && era_applies) d_.flags |= kFlagEraAnachronism;
     d_.flags |= c.f.event_flags;
-    d_.readings = c.consulted;
+    d_.readings = decided_ ? consulted_at_decision_ : c.consulted;
     return std::move(d_);
   }
 
@@ -398,6 +401,7 @@ class Assembler {
   Decision d_;
   bool decided_ = false;
   bool era_ = false;
+  uint32_t consulted_at_decision_ = 0;
   std::vector<Reason> credits_;
 };
 
@@ -408,7 +412,8 @@ Decision Evaluate(RuleSet rule_set, const Facts& facts, const Readings& readings
   Ctx c{facts, readings, rule_set, cutovers};
   Assembler a(rule_set);
   for (const ClauseDef& def : Table(rule_set)) {
-    if (!a.Add(def.id, def.fn(c))) break;
+    Outcome o = def.fn(c);
+    if (!a.Add(def.id, o, c.consulted)) break;
   }
   return a.Finish(c);
 }

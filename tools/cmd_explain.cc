@@ -171,7 +171,8 @@ void PrintText(const Event& e, const replay::ReplayLine& line, const std::vector
   if (e.outcome) *out += std::string(" recorded ") + fb::EnumNameOutcome(*e.outcome);
   auto rs = line.decisions.as_of_rule_set;
   *out += "\nrule set in force: " + (rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate (rollout window)") + "\n\n";
-  for (const ColumnSpec& c : *ParseRules("as-of,pre2014,api2014,sep2025,dec2025")) {
+  const std::vector<ColumnSpec> columns = *ParseRules("as-of,pre2014,api2014,sep2025,dec2025");
+  for (const ColumnSpec& c : columns) {
     const replay::Decision& d = DecisionOf(line, c);
     *out += "  " + c.name + std::string(9 - c.name.size(), ' ') + ShortDecision(d);
     if (d.clause != replay::Clause::kNone) *out += "  (clause " + std::string(replay::ClauseName(d.clause)) + ")";

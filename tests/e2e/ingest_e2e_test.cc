@@ -17,10 +17,10 @@ constexpr const char* kOrg18 = "00D5g000004SxyzEAC";
 TEST(IngestE2E, SampleRoundTripsThroughLog) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
-  RunResult in = Run({"ingest", "--db", db, SamplePath()});
+  RunResult in = RunAuthtrail({"ingest", "--db", db, SamplePath()});
   ASSERT_EQ(in.exit_code, 0) << in.err;
   EXPECT_EQ(in.out, "read=14 stored=14 duplicates=0 rejected=0\n");
-  RunResult log = Run({"log", "--db", db});
+  RunResult log = RunAuthtrail({"log", "--db", db});
   ASSERT_EQ(log.exit_code, 0) << log.err;
   std::vector<std::string> lines = SplitLines(log.out);
   ASSERT_EQ(lines.size(), 14u);
@@ -35,12 +35,12 @@ TEST(IngestE2E, SampleRoundTripsThroughLog) {
 TEST(IngestE2E, ReingestAddsNothing) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
-  ASSERT_EQ(Run({"ingest", "--db", db, SamplePath()}).exit_code, 0);
-  std::string before = Run({"log", "--db", db}).out;
-  RunResult again = Run({"ingest", "--db", db, SamplePath()});
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
+  std::string before = RunAuthtrail({"log", "--db", db}).out;
+  RunResult again = RunAuthtrail({"ingest", "--db", db, SamplePath()});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, "read=14 stored=0 duplicates=14 rejected=0\n");
-  EXPECT_EQ(Run({"log", "--db", db}).out, before);
+  EXPECT_EQ(RunAuthtrail({"log", "--db", db}).out, before);
 }
 
 TEST(IngestE2E, IngestOrderDoesNotChangeLogOutput) {
@@ -50,11 +50,11 @@ TEST(IngestE2E, IngestOrderDoesNotChangeLogOutput) {
   for (size_t i = 0; i < lines.size(); ++i) (i % 2 ? first : second) += lines[i] + "\n";
   WriteFile(dir.Sub("a.jsonl"), first);
   WriteFile(dir.Sub("b.jsonl"), second);
-  ASSERT_EQ(Run({"ingest", "--db", dir.Sub("ab.db"), dir.Sub("a.jsonl"), dir.Sub("b.jsonl")}).exit_code, 0);
-  ASSERT_EQ(Run({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("b.jsonl")}).exit_code, 0);
-  ASSERT_EQ(Run({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("a.jsonl")}).exit_code, 0);
-  std::string ab = Run({"log", "--db", dir.Sub("ab.db")}).out;
-  std::string ba = Run({"log", "--db", dir.Sub("ba.db")}).out;
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ab.db"), dir.Sub("a.jsonl"), dir.Sub("b.jsonl")}).exit_code, 0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("b.jsonl")}).exit_code, 0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("a.jsonl")}).exit_code, 0);
+  std::string ab = RunAuthtrail({"log", "--db", dir.Sub("ab.db")}).out;
+  std::string ba = RunAuthtrail({"log", "--db", dir.Sub("ba.db")}).out;
   ASSERT_FALSE(ab.empty());
   EXPECT_EQ(StripSeq(ab), StripSeq(ba));
 }
@@ -69,7 +69,7 @@ TEST(IngestE2E, BadLinesAreRejectedWithFileLineFieldAndTheRestStored) {
             R"(not json at all)" "\n"
             R"({"ts":"2024-13-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001"})" "\n"
             R"({"ts":"2024-01-01T00:00:02Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002"})" "\n");
-  RunResult r = Run({"ingest", "--db", dir.Sub("s.db"), input});
+  RunResult r = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), input});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(r.out, "read=5 stored=2 duplicates=0 rejected=3\n");
   EXPECT_NE(r.err.find(input + ":2: user: "), std::string::npos) << r.err;
@@ -81,7 +81,7 @@ TEST(IngestE2E, BadLinesAreRejectedWithFileLineFieldAndTheRestStored) {
   std::vector<std::string> rejected = SplitLines(ReadFile(rejects));
   ASSERT_EQ(rejected.size(), 3u);
   EXPECT_EQ(rejected[1], "not json at all");
-  EXPECT_EQ(SplitLines(Run({"log", "--db", dir.Sub("s.db")}).out).size(), 2u);
+  EXPECT_EQ(SplitLines(RunAuthtrail({"log", "--db", dir.Sub("s.db")}).out).size(), 2u);
 }
 
 TEST(IngestE2E, ConflictingIdIsRejectedAndNothingOverwritten) {
@@ -90,38 +90,38 @@ TEST(IngestE2E, ConflictingIdIsRejectedAndNothingOverwritten) {
   std::string b = R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002","id":"X1"})";
   WriteFile(dir.Sub("a.jsonl"), a + "\n");
   WriteFile(dir.Sub("b.jsonl"), b + "\n");
-  ASSERT_EQ(Run({"ingest", "--db", dir.Sub("s.db"), dir.Sub("a.jsonl")}).exit_code, 0);
-  RunResult r = Run({"ingest", "--db", dir.Sub("s.db"), "--rejects", dir.Sub("rej.jsonl"),
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), dir.Sub("a.jsonl")}).exit_code, 0);
+  RunResult r = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), "--rejects", dir.Sub("rej.jsonl"),
                      dir.Sub("b.jsonl")});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("id already stored with different content"), std::string::npos) << r.err;
   EXPECT_EQ(ReadFile(dir.Sub("rej.jsonl")), b + "\n");
-  std::string log = Run({"log", "--db", dir.Sub("s.db")}).out;
+  std::string log = RunAuthtrail({"log", "--db", dir.Sub("s.db")}).out;
   EXPECT_NE(log.find("005000000000001"), std::string::npos);
   EXPECT_EQ(log.find("005000000000002"), std::string::npos);
 }
 
 TEST(IngestE2E, ReadsStandardInput) {
   TempDir dir;
-  RunResult r = Run({"ingest", "--db", dir.Sub("s.db"), "-"}, ReadFile(SamplePath()));
+  RunResult r = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), "-"}, ReadFile(SamplePath()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "read=14 stored=14 duplicates=0 rejected=0\n");
 }
 
 TEST(IngestE2E, UsageErrorsExit2WithAHint) {
   TempDir dir;
-  RunResult none = Run({"ingest", "--db", dir.Sub("s.db")});
+  RunResult none = RunAuthtrail({"ingest", "--db", dir.Sub("s.db")});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no input files"), std::string::npos) << none.err;
-  RunResult missing = Run({"ingest", "--db", dir.Sub("s.db"), dir.Sub("nope.jsonl")});
+  RunResult missing = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), dir.Sub("nope.jsonl")});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nope.jsonl"), std::string::npos);
-  RunResult bad_opt = Run({"ingest", "--frobnicate"});
+  RunResult bad_opt = RunAuthtrail({"ingest", "--frobnicate"});
   EXPECT_EQ(bad_opt.exit_code, 2);
   EXPECT_NE(bad_opt.err.find("--help"), std::string::npos);
-  EXPECT_EQ(Run({"ingest", "--format", "csv", SamplePath()}).exit_code, 2);
-  EXPECT_EQ(Run({"no-such-command"}).exit_code, 2);
-  RunResult help = Run({"ingest", "--help"});
+  EXPECT_EQ(RunAuthtrail({"ingest", "--format", "csv", SamplePath()}).exit_code, 2);
+  EXPECT_EQ(RunAuthtrail({"no-such-command"}).exit_code, 2);
+  RunResult help = RunAuthtrail({"ingest", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--rejects"), std::string::npos);
 }
@@ -154,22 +154,22 @@ BlockedWriter StartBlockedWriter(const std::string& db) {
 TEST(IngestE2E, SecondWriterIsRefusedWithTheHoldersPid) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
-  ASSERT_EQ(Run({"ingest", "--db", db, SamplePath()}).exit_code, 0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
   BlockedWriter w = StartBlockedWriter(db);
   // Wait until the first writer holds the lock (its ingest cannot finish: stdin is open).
   RunResult second;
   for (int i = 0; i < 200; ++i) {
-    second = Run({"ingest", "--db", db, SamplePath()});
+    second = RunAuthtrail({"ingest", "--db", db, SamplePath()});
     if (second.exit_code == 5) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(second.exit_code, 5) << second.err;
   EXPECT_NE(second.err.find("pid " + std::to_string(w.pid)), std::string::npos) << second.err;
   // Readers still work while the writer holds the lock.
-  RunResult log = Run({"log", "--db", db});
+  RunResult log = RunAuthtrail({"log", "--db", db});
   EXPECT_EQ(log.exit_code, 0) << log.err;
   EXPECT_EQ(SplitLines(log.out).size(), 14u);
-  EXPECT_EQ(Run({"verify", "--db", db}).exit_code, 0);
+  EXPECT_EQ(RunAuthtrail({"verify", "--db", db}).exit_code, 0);
   close(w.stdin_fd);
   int status = 0;
   waitpid(w.pid, &status, 0);
@@ -196,16 +196,16 @@ TEST(IngestE2E, KilledIngestReopensVerifiesAndRerunCompletesIt) {
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    RunResult verify = Run({"verify", "--db", db});
+    RunResult verify = RunAuthtrail({"verify", "--db", db});
     if (verify.exit_code == 5 && verify.err.find("no authtrail store") != std::string::npos) {
       // Killed before the store was created: nothing to check but the rerun.
     } else {
       EXPECT_EQ(verify.exit_code, 0) << "after kill at " << delay_ms << " ms: " << verify.err;
     }
-    RunResult rerun = Run({"ingest", "--db", db, input});
+    RunResult rerun = RunAuthtrail({"ingest", "--db", db, input});
     EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
-    EXPECT_EQ(Run({"verify", "--db", db}).exit_code, 0);
-    RunResult log = Run({"log", "--db", db, "--kind", "api.call"});
+    EXPECT_EQ(RunAuthtrail({"verify", "--db", db}).exit_code, 0);
+    RunResult log = RunAuthtrail({"log", "--db", db, "--kind", "api.call"});
     EXPECT_EQ(SplitLines(log.out).size(), kEvents) << "after kill at " << delay_ms << " ms";
   }
 }

@@ -9,11 +9,11 @@ class LogE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.Sub("s.db");
-    ASSERT_EQ(Run({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
+    ASSERT_EQ(RunAuthtrail({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
   }
   std::vector<std::string> Log(std::vector<std::string> args) {
     args.insert(args.begin(), {"log", "--db", db_});
-    RunResult r = Run(args);
+    RunResult r = RunAuthtrail(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return SplitLines(r.out);
   }
@@ -40,15 +40,15 @@ TEST_F(LogE2E, EqualTimestampsFoldStateBeforeAccessAndInKindOrder) {
 }
 
 TEST_F(LogE2E, BadFiltersAreUsageErrors) {
-  RunResult r = Run({"log", "--db", db_, "--since", "2025-13-01"});
+  RunResult r = RunAuthtrail({"log", "--db", db_, "--since", "2025-13-01"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--since"), std::string::npos) << r.err;
-  EXPECT_EQ(Run({"log", "--db", db_, "--kind", "oauth.nope"}).exit_code, 2);
-  EXPECT_EQ(Run({"log", "--db", db_, "--org", "bad"}).exit_code, 2);
+  EXPECT_EQ(RunAuthtrail({"log", "--db", db_, "--kind", "oauth.nope"}).exit_code, 2);
+  EXPECT_EQ(RunAuthtrail({"log", "--db", db_, "--org", "bad"}).exit_code, 2);
 }
 
 TEST_F(LogE2E, BatchesRecordInputsHashesAndCounts) {
-  ASSERT_EQ(Run({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
   std::vector<std::string> batches = Log({"--batches"});
   ASSERT_EQ(batches.size(), 2u);
   std::string sha = Hex(Sha256Of(ReadFile(SamplePath())));

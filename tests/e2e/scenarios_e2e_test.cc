@@ -32,18 +32,23 @@ std::vector<std::string> ScenarioIds() {
   return ids;
 }
 
-std::string Str(element e) {
+// Missing keys read as empty (simdjson results carry the error, no exception).
+using Looked = simdjson::simdjson_result<element>;
+
+std::string Str(Looked&& e) {
   std::string_view sv;
   return e.get(sv) == simdjson::SUCCESS ? std::string(sv) : std::string();
 }
+std::string Str(const element& e) { return Str(Looked(element(e))); }
 
-std::vector<std::string> StrList(element e) {
+std::vector<std::string> StrList(Looked&& e) {
   std::vector<std::string> out;
   simdjson::dom::array arr;
   if (e.get(arr) != simdjson::SUCCESS) return out;
   for (element x : arr) out.push_back(Str(x));
   return out;
 }
+std::vector<std::string> StrList(const element& e) { return StrList(Looked(element(e))); }
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -88,9 +93,9 @@ TEST_P(Scenario, ReplayMatchesExpectedDecisions) {
   const std::string id = GetParam();
   TempDir dir;
   std::string db = dir.Sub("s.db");
-  RunResult in = Run({"ingest", "--db", db, ScenarioDir() + "/" + id + ".jsonl"});
+  RunResult in = RunAuthtrail({"ingest", "--db", db, ScenarioDir() + "/" + id + ".jsonl"});
   ASSERT_EQ(in.exit_code, 0) << in.err;
-  RunResult replay = Run({"replay", "--db", db, "--format", "jsonl"});
+  RunResult replay = RunAuthtrail({"replay", "--db", db, "--format", "jsonl"});
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
 
   simdjson::dom::parser parser;

@@ -15,13 +15,13 @@ class VerifyE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.Sub("s.db");
-    ASSERT_EQ(Run({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
-    RunResult ok = Run({"verify", "--db", db_});
+    ASSERT_EQ(RunAuthtrail({"ingest", "--db", db_, SamplePath()}).exit_code, 0);
+    RunResult ok = RunAuthtrail({"verify", "--db", db_});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
   }
   // Runs verify, expects exit 4 and that the message names `seq`.
   void ExpectCaughtAt(uint64_t seq) {
-    RunResult r = Run({"verify", "--db", db_});
+    RunResult r = RunAuthtrail({"verify", "--db", db_});
     EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
     EXPECT_NE(r.err.find("seq " + std::to_string(seq)), std::string::npos) << r.err;
   }
@@ -30,7 +30,7 @@ class VerifyE2E : public ::testing::Test {
 };
 
 TEST_F(VerifyE2E, PrintsTheHead) {
-  RunResult r = Run({"verify", "--db", db_});
+  RunResult r = RunAuthtrail({"verify", "--db", db_});
   EXPECT_EQ(r.out.rfind("OK records=16 events=14 batches=1 head_seq=16 head_hash=", 0), 0u)
       << r.out;
 }
@@ -72,7 +72,7 @@ TEST_F(VerifyE2E, CatchesTwoSwappedValues) {
 TEST_F(VerifyE2E, CatchesAGarbledValueWithoutCrashing) {
   { RawStore(db_).Put("log", SeqKey(4), "not a flatbuffer"); }
   ExpectCaughtAt(4);
-  RunResult log = Run({"log", "--db", db_});
+  RunResult log = RunAuthtrail({"log", "--db", db_});
   EXPECT_EQ(log.exit_code, 4) << log.err;
   EXPECT_NE(log.err.find("seq 4"), std::string::npos) << log.err;
 }
@@ -81,10 +81,12 @@ TEST_F(VerifyE2E, CatchesAGarbledValueWithoutCrashing) {
 // each must exit 0, 4 or 5 (never a signal) and say something when not 0.
 void ExpectCleanOutcome(const std::string& db, const std::string& what) {
   for (const char* cmd : {"verify", "log"}) {
-    RunResult r = Run({cmd, "--db", db});
+    RunResult r = RunAuthtrail({cmd, "--db", db});
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4 || r.exit_code == 5)
         << what << ": " << cmd << " exited " << r.exit_code << "\n" << r.err;
-    if (r.exit_code != 0) EXPECT_FALSE(r.err.empty()) << what;
+    if (r.exit_code != 0) {
+      EXPECT_FALSE(r.err.empty()) << what;
+    }
   }
 }
 
@@ -126,7 +128,7 @@ TEST_F(VerifyE2E, EveryFileTruncatedOrWithAFlippedByteGivesACleanError) {
 
 TEST(VerifyE2EMissing, MissingStoreExits5) {
   TempDir dir;
-  RunResult r = Run({"verify", "--db", dir.Sub("none.db")});
+  RunResult r = RunAuthtrail({"verify", "--db", dir.Sub("none.db")});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_NE(r.err.find("no authtrail store"), std::string::npos) << r.err;
 }

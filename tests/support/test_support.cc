@@ -48,10 +48,10 @@ std::string AuthtrailBin() {
 
 std::string SourceDir() {
   const char* p = std::getenv("AUTHTRAIL_SOURCE_DIR");
-  return p ? p : ".";
+  return p ? p : AUTHTRAIL_SOURCE_DIR_DEFAULT;
 }
 
-RunResult Run(const std::vector<std::string>& args, const std::string& stdin_data) {
+RunResult RunAuthtrail(const std::vector<std::string>& args, const std::string& stdin_data) {
   // stdout/stderr go to temp files so large outputs cannot deadlock the pipes.
   TempDir io;
   std::string in_path = io.Sub("in"), out_path = io.Sub("out"), err_path = io.Sub("err");

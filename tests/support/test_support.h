@@ -53,6 +53,6 @@ std::string SourceDir();
 
 // Runs the binary with `args` (no shell), optional stdin content; captures
 // both streams and the exit code.
-RunResult Run(const std::vector<std::string>& args, const std::string& stdin_data = "");
+RunResult RunAuthtrail(const std::vector<std::string>& args, const std::string& stdin_data = "");
 
 }  // namespace authtrail::testing
