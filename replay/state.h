@@ -26,6 +26,7 @@
 
 #include "replay/decision.h"
 #include "replay/facts.h"
+#include "replay/readings.h"
 #include "schemas/event.h"
 
 namespace authtrail::replay {
@@ -39,6 +40,10 @@ struct OrgConstants {
   // Folds one org.created / org.enforcement record (others are ignored).
   void Observe(const Event& e, uint64_t seq);
 };
+
+// Identifies what a fold depends on besides the events: the org constants and
+// the readings (as-of verdicts decide approvals recorded without an outcome).
+uint64_t SnapshotFingerprint(const OrgConstants& constants, const Readings& readings);
 
 // Where a fact came from: a short fact name and the seq of the event.
 struct FactSource {
@@ -59,6 +64,7 @@ struct Approval {
 
 class OrgState {
  public:
+  struct SnapshotCodec;  // replay/snapshot.cc
   explicit OrgState(OrgConstants constants) : constants_(std::move(constants)) {}
 
   // Applies a state event (and oauth.revoke). REQUIRES: !IsAccessKind(e.kind)
@@ -77,6 +83,17 @@ class OrgState {
   // The flow of the approval a continued use rests on (cli.md `flow` of an
   // api.call), when one is on record.
   std::optional<Flow> LineageFlow(const Event& e) const;
+
+  // ---- snapshots (replay/snapshot.cc) ----
+  // The state as FlatBuffers bytes (schemas/snapshot.fbs), covering every
+  // event with ts < `before`; `fingerprint` identifies the constants and
+  // readings the fold used (SnapshotFingerprint).
+  std::string Snapshot(uint64_t fingerprint, MicrosUtc before) const;
+  // Restores a state from Snapshot() bytes. kCorruption when the bytes fail
+  // the FlatBuffers verifier; kFailedPrecondition when the fingerprint differs
+  // (the snapshot was folded with other constants or readings: fold from scratch).
+  static Result<OrgState> FromSnapshot(std::string_view bytes, OrgConstants constants,
+                                       uint64_t fingerprint, MicrosUtc* before);
 
   // Records what the platform did after an access event was decided:
   // approvals from successful authorizations (rules.md §13.11), using the
