@@ -8,9 +8,7 @@ Replayer::Replayer(ReplayOptions options, std::unordered_map<std::string, OrgCon
 OrgState& Replayer::StateOf(const std::string& org) {
   auto it = orgs_.find(org);
   if (it != orgs_.end()) return it->second;
-  auto k = constants_.find(org);
-  return orgs_.emplace(org, OrgState(k == constants_.end() ? OrgConstants{} : k->second))
-      .first->second;
+  return orgs_.emplace(org, OrgState(ConstantsOf(org))).first->second;
 }
 
 std::optional<ReplayLine> Replayer::Process(uint64_t seq, const Event& e) {
@@ -23,6 +21,24 @@ std::optional<ReplayLine> Replayer::Process(uint64_t seq, const Event& e) {
   ReplayLine line = Decide(state, seq, e);
   state.RecordAccess(e, seq, line.decisions.as_of.verdict);
   return line;
+}
+
+OrgConstants Replayer::ConstantsOf(const std::string& org) const {
+  auto k = constants_.find(org);
+  return k == constants_.end() ? OrgConstants{} : k->second;
+}
+
+uint64_t Replayer::Fingerprint(const std::string& org) const {
+  return SnapshotFingerprint(ConstantsOf(org), options_.readings);
+}
+
+void Replayer::Seed(const std::string& org, OrgState state) {
+  orgs_.insert_or_assign(org, std::move(state));
+}
+
+const OrgState* Replayer::StateIfAny(const std::string& org) const {
+  auto it = orgs_.find(org);
+  return it == orgs_.end() ? nullptr : &it->second;
 }
 
 ReplayLine Replayer::Hypothetical(const Event& e) { return Decide(StateOf(e.org), 0, e); }

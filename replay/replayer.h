@@ -51,6 +51,17 @@ class Replayer {
   // Folds one event; returns its line when it is an evaluated access event.
   std::optional<ReplayLine> Process(uint64_t seq, const Event& e);
 
+  // ---- snapshots ----
+  // What a snapshot of `org` must have been folded with (SnapshotFingerprint).
+  uint64_t Fingerprint(const std::string& org) const;
+  // Starts `org` from a restored snapshot state instead of an empty one.
+  // REQUIRES: no event of `org` was processed yet.
+  void Seed(const std::string& org, OrgState state);
+  // The state of `org` folded so far; nullptr when none of its events was seen.
+  const OrgState* StateIfAny(const std::string& org) const;
+  // The constants of `org` (empty when it has none).
+  OrgConstants ConstantsOf(const std::string& org) const;
+
   // Decides a hypothetical access event against the state folded so far,
   // without changing it ("could this user have done this then?").
   // REQUIRES: IsAccessKind(e.kind) && e.kind != Kind::kOauthRevoke.
