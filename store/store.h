@@ -11,6 +11,8 @@
 //   dedup    'i' org id  -> seq    (records with a source id)
 //            'c' sha256(canonical)[0..16] -> seq (records without one)
 //   meta     format version, store id, head (seq, hash), org numbers, next batch
+//   batches  seq -> batch number + 'b'|'e' for each batch record (ScanBatches;
+//            the next batch number is the last one's + 1, so meta keeps none)
 // Every record, its chain hash, its index entries and the new head are written
 // in one WriteBatch: a crash leaves all or nothing of a flushed group.
 //

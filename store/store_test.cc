@@ -171,11 +171,11 @@ TEST(Store, ScanIsInFoldOrderWithKindRankAndCanonicalTieBreaks) {
   ASSERT_NE(store, nullptr);
   // Appended in an order that is none of the orders the fold uses.
   const std::vector<Event> events = {
-      ApiCall(kT0, "u1", "app"),               // same ts: ranks api.call > token > authorize
+      ApiCall(kT0, "u1", "app"),  // same ts: ranks api.call > token > authorize
       Token(kT0, "u1", "app", Grant::authorization_code),
       Authorize(kT0, "u1", "app"),
-      Login(kT0 - 1, "zeta"),                   // earlier ts first whatever the kind
-      Login(kT0, "bravo"),                      // same ts and kind: canonical bytes
+      Login(kT0 - 1, "zeta"),  // earlier ts first whatever the kind
+      Login(kT0, "bravo"),     // same ts and kind: canonical bytes
       Login(kT0, "alpha"),
       SettingEvent(kT0, fb::Setting::api_feature, false),  // state kinds before access kinds
       Login(kT0 + 1, "a"),
@@ -208,11 +208,23 @@ std::vector<Event> RandomEvents(size_t n, uint32_t seed) {
     const std::string& org = orgs[rng() % orgs.size()];
     Event e;
     switch (rng() % 5) {
-      case 0: e = Login(ts, user, org); break;
-      case 1: e = ApiCall(ts, user, app, org); break;
-      case 2: e = ApiCall(ts, user, app, org); e.app.reset(); break;
-      case 3: e = SettingEvent(ts, static_cast<fb::Setting>(rng() % 8), rng() % 2, org); break;
-      default: e = Token(ts, user, app, static_cast<Grant>(rng() % 7)); e.org = org; break;
+      case 0:
+        e = Login(ts, user, org);
+        break;
+      case 1:
+        e = ApiCall(ts, user, app, org);
+        break;
+      case 2:
+        e = ApiCall(ts, user, app, org);
+        e.app.reset();
+        break;
+      case 3:
+        e = SettingEvent(ts, static_cast<fb::Setting>(rng() % 8), rng() % 2, org);
+        break;
+      default:
+        e = Token(ts, user, app, static_cast<Grant>(rng() % 7));
+        e.org = org;
+        break;
     }
     if (rng() % 3 == 0) e.id = "id-" + std::to_string(i);
     if (rng() % 4 == 0) e.outcome = Outcome::success;
@@ -440,8 +452,11 @@ TEST(Store, BatchesAreNumberedListedAndInterruptedOnesKept) {
     return Status::Ok();
   }));
   const std::vector<std::tuple<uint64_t, uint32_t, std::string>> want = {
-      {1, 1, "begin one.jsonl"}, {3, 1, "end"}, {4, 2, "begin two.jsonl"},
-      {7, 3, "begin three.jsonl"}, {9, 3, "end"}};
+      {1, 1, "begin one.jsonl"},
+      {3, 1, "end"},
+      {4, 2, "begin two.jsonl"},
+      {7, 3, "begin three.jsonl"},
+      {9, 3, "end"}};
   EXPECT_EQ(listed, want);
   std::map<std::string, uint32_t> batch_of;
   for (const Scanned& s : Scan(*store)) batch_of[*s.event.user] = store->Get(s.seq)->batch;
@@ -481,8 +496,8 @@ TEST(Store, SecondWriterIsBusyAndNamesTheHolder) {
   EXPECT_EQ(lock.back(), '\n');
   auto second = Store::Open(dir, Writable());
   ASSERT_EQ(second.status().code(), StatusCode::kBusy);
-  const std::string want = "store " + dir + " is locked by another writer (pid " +
-                           std::to_string(getpid()) + ": ";
+  const std::string want =
+      "store " + dir + " is locked by another writer (pid " + std::to_string(getpid()) + ": ";
   EXPECT_EQ(second.status().message().rfind(want, 0), 0u) << second.status().message();
   writer.reset();
   EXPECT_NE(OpenStore(dir, Writable()), nullptr);  // released on close
@@ -502,6 +517,12 @@ TEST(Store, ReadersOpenWhileAWriterAppends) {
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->head().seq, writer->head().seq);
   EXPECT_EQ(Scan(*reader).size(), 3u);
+  // Index scans served from memtables (the writer's, and the reader's WAL replay).
+  ScanFilter by_user;
+  by_user.org = kOrgA;
+  by_user.user = "c";
+  EXPECT_EQ(Scan(*reader, by_user).size(), 1u);
+  EXPECT_EQ(Scan(*writer, by_user).size(), 1u);
   auto report = reader->Verify(nullptr);
   ASSERT_OK(report.status());
   EXPECT_EQ(report->events, 3u);
@@ -522,8 +543,9 @@ TEST(Store, NewerFormatVersionIsUnsupported) {
   for (StoreOptions o : {ReadOnly(), Writable()}) {
     auto s = Store::Open(dir, o);
     ASSERT_EQ(s.status().code(), StatusCode::kUnsupported);
-    EXPECT_EQ(s.status().message(),
-              "store format version 2 is newer than this authtrail supports (1); upgrade authtrail");
+    EXPECT_EQ(
+        s.status().message(),
+        "store format version 2 is newer than this authtrail supports (1); upgrade authtrail");
   }
 }
 
