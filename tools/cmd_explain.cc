@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "tools/command.h"
 #include "tools/exit_codes.h"
+#include "tools/explain.h"
 #include "tools/output.h"
 #include "tools/replay_output.h"
 #include "tools/replay_source.h"
@@ -41,23 +42,6 @@ struct Args {
   std::string db, event, org, user, app, kind, flow, grant, at, format;
   std::vector<std::string> readings;
 };
-
-// Finds the event by seq (a number that names a stored event) or source id.
-Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string& key) {
-  uint64_t seq = 0;
-  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), seq);
-  if (ec == std::errc() && p == key.data() + key.size() && seq > 0 && seq <= st->head().seq) {
-    AT_ASSIGN_OR_RETURN(StoredRecord r, st->Get(seq));
-    if (auto* e = std::get_if<Event>(&r.body)) return std::make_pair(seq, *e);
-  }
-  std::optional<std::pair<uint64_t, Event>> found;
-  AT_RETURN_IF_ERROR(st->ScanEvents({}, [&](uint64_t s, const Event& e) {
-    if (!found && e.id == key) found.emplace(s, e);
-    return Status::Ok();
-  }));
-  if (!found) return Status::InvalidArgument("--event: no stored event with seq or id '" + key + "'");
-  return *found;
-}
 
 Result<Event> HypotheticalEvent(const Args& a) {
   Event e;
@@ -95,30 +79,6 @@ Result<Event> HypotheticalEvent(const Args& a) {
     return Status::InvalidArgument("--app is required for " + a.kind);
   }
   return e;
-}
-
-// Folds the org up to the target and decides it.
-Result<replay::ReplayLine> Decide(store::Store* st, const Event& target, uint64_t target_seq,
-                                  const replay::Readings& readings) {
-  AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, target.org));
-  replay::ReplayOptions ro;
-  ro.readings = readings;
-  ro.collect_sources = true;
-  replay::Replayer replayer(ro, std::move(constants));
-  store::ScanFilter f;
-  f.org = target.org;
-  f.until = target.ts + 1;
-  std::optional<replay::ReplayLine> line;
-  AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
-    if (line) return Status::Ok();
-    if (target_seq == 0 && e.ts == target.ts && IsAccessKind(e.kind)) return Status::Ok();
-    auto l = replayer.Process(seq, e);
-    if (seq == target_seq) line = std::move(l);
-    return Status::Ok();
-  }));
-  if (target_seq == 0) return replayer.Hypothetical(target);
-  if (!line) return Status::Corruption("event seq " + std::to_string(target_seq) + " was not replayed");
-  return *line;
 }
 
 struct SourceInfo {
@@ -232,7 +192,7 @@ Status RunExplainWith(const Args& a) {
                                      " (state) event; explain takes access events");
     }
   }
-  AT_ASSIGN_OR_RETURN(replay::ReplayLine line, Decide(st.get(), target, seq, readings));
+  AT_ASSIGN_OR_RETURN(replay::ReplayLine line, ExplainDecide(st.get(), target, seq, readings));
   AT_ASSIGN_OR_RETURN(auto sources, LoadSources(st.get(), line));
   AT_ASSIGN_OR_RETURN(auto batches, LoadBatches(st.get()));
   OutputBuffer out(stdout);

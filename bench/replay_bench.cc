@@ -1,0 +1,198 @@
+// bench/replay: replay speed against a plain RocksDB scan of the same records,
+// measured in one run (shared/perf.md). On a generated store (one large org,
+// many small ones):
+//   raw_scan   iterate the store's `log` column family reading every value
+//   replay     `authtrail replay` (five decision columns, output to /dev/null)
+//   diff       `authtrail diff --from api2014 --to sep2025`
+//   explain    in-process latency of explaining random access events
+// Prints name=value lines; the last is replay_vs_raw_scan=<ratio of rates>.
+// Usage: replay_bench --authtrail BIN [--events N] [--orgs N] [--runs R]
+//                     [--explain N] [--explain-seconds S] [--dir DIR]
+#include <fcntl.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/options_util.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+#include "tools/explain.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using namespace authtrail;
+
+namespace {
+
+struct Args {
+  std::string authtrail, dir = "/tmp/authtrail-replay-bench";
+  uint64_t events = 10'000'000;
+  uint32_t orgs = 200;
+  int runs = 3;
+  size_t explain = 1000;
+  double explain_seconds = 120;
+};
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "replay_bench: %s\n", why.c_str());
+  std::exit(1);
+}
+
+Args ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--authtrail") a.authtrail = v;
+    else if (k == "--events") a.events = std::stoull(v);
+    else if (k == "--orgs") a.orgs = static_cast<uint32_t>(std::stoul(v));
+    else if (k == "--runs") a.runs = std::stoi(v);
+    else if (k == "--explain") a.explain = std::stoull(v);
+    else if (k == "--explain-seconds") a.explain_seconds = std::stod(v);
+    else if (k == "--dir") a.dir = v;
+    else Die("unknown option " + k);
+  }
+  if (a.authtrail.empty()) Die("usage: replay_bench --authtrail BIN [--events N] ...");
+  return a;
+}
+
+struct ProcessRun {
+  double seconds;
+  long peak_rss_kb;
+};
+
+ProcessRun RunTool(const std::string& bin, std::vector<std::string> args) {
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    std::vector<char*> argv{const_cast<char*>(bin.c_str())};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) Die("authtrail " + args[0] + " failed");
+  return {std::chrono::duration<double>(Clock::now() - start).count(), ru.ru_maxrss};
+}
+
+// Builds the store once per (events, orgs); later runs reuse it.
+std::string PrepareStore(const Args& a) {
+  std::string tag = std::to_string(a.events) + "-" + std::to_string(a.orgs);
+  std::string store = a.dir + "/store-" + tag, history = a.dir + "/history-" + tag + ".jsonl";
+  if (fs::exists(store + "/.complete")) return store;
+  fs::create_directories(a.dir);
+  fs::remove_all(store);
+  uint32_t users = std::max<uint32_t>(a.orgs * 40, 2000);
+  RunTool(a.authtrail, {"gen", "--orgs", std::to_string(a.orgs), "--users", std::to_string(users),
+                        "--events", std::to_string(a.events), "--seed", "1", "--out", history});
+  ProcessRun in = RunTool(a.authtrail, {"ingest", "--db", store, history});
+  std::printf("setup_ingest_s=%.2f\n", in.seconds);
+  fs::remove(history);
+  std::FILE* f = std::fopen((store + "/.complete").c_str(), "w");
+  if (f) std::fclose(f);
+  return store;
+}
+
+// (baseline) every value of the log column family, read in key order.
+std::pair<double, uint64_t> RawScan(const std::string& store) {
+  rocksdb::DBOptions dbo;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  if (!rocksdb::LoadLatestOptions(rocksdb::ConfigOptions(), store, &dbo, &cfs).ok()) Die("options");
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(dbo, store, cfs, &handles, &db).ok()) Die("open");
+  auto start = Clock::now();
+  uint64_t n = 0, bytes = 0;
+  for (size_t i = 0; i < cfs.size(); ++i) {
+    if (cfs[i].name != "log") continue;
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, handles[i]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++n;
+      bytes += it->value().size();
+    }
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  if (bytes == 0) Die("empty log");
+  return {secs, n};
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+void ExplainLatency(const Args& a, const std::string& store) {
+  auto st = store::Store::Open(store, store::StoreOptions{});
+  if (!st.ok()) Die(st.status().ToString());
+  std::vector<uint64_t> access;
+  store::ScanFilter f;
+  f.kind = Kind::kApiCall;
+  Status s = (*st)->ScanEvents(f, [&](uint64_t seq, const Event&) {
+    access.push_back(seq);
+    return Status::Ok();
+  });
+  if (!s.ok() || access.empty()) Die("no api.call events");
+  std::mt19937_64 rng(5);
+  std::vector<double> ms;
+  auto deadline = Clock::now() + std::chrono::duration<double>(a.explain_seconds);
+  for (size_t i = 0; i < a.explain && Clock::now() < deadline; ++i) {
+    uint64_t seq = access[rng() % access.size()];
+    auto t0 = Clock::now();
+    auto found = tools::FindEvent(st->get(), std::to_string(seq));
+    if (!found.ok()) Die(found.status().ToString());
+    auto line = tools::ExplainDecide(st->get(), found->second, seq, {});
+    if (!line.ok()) Die(line.status().ToString());
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::printf("explain_samples=%zu\nexplain_median_ms=%.2f\nexplain_p99_ms=%.2f\n", ms.size(),
+              Percentile(ms, 0.5), Percentile(ms, 0.99));
+}
+
+double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a = ParseArgs(argc, argv);
+  std::string store = PrepareStore(a);
+  std::vector<double> raw_s, replay_s;
+  uint64_t records = 0;
+  long replay_rss = 0;
+  for (int r = 0; r < a.runs; ++r) {
+    auto [secs, n] = RawScan(store);
+    raw_s.push_back(secs);
+    records = n;
+    ProcessRun rp = RunTool(a.authtrail, {"replay", "--db", store});
+    replay_s.push_back(rp.seconds);
+    replay_rss = std::max(replay_rss, rp.peak_rss_kb);
+    std::printf("run%d_raw_scan_s=%.3f\nrun%d_replay_s=%.3f\n", r, secs, r, rp.seconds);
+    std::fflush(stdout);
+  }
+  ProcessRun diff = RunTool(a.authtrail, {"diff", "--db", store, "--from", "api2014", "--to", "sep2025"});
+  double raw = Median(raw_s), rep = Median(replay_s);
+  std::printf("records=%llu\n", static_cast<unsigned long long>(records));
+  std::printf("raw_scan_s_median=%.3f\nraw_scan_records_per_s=%.0f\n", raw, records / raw);
+  std::printf("replay_s_median=%.3f (min %.3f, max %.3f)\nreplay_records_per_s=%.0f\n", rep,
+              *std::min_element(replay_s.begin(), replay_s.end()),
+              *std::max_element(replay_s.begin(), replay_s.end()), records / rep);
+  std::printf("replay_peak_rss_mb=%.1f\ndiff_s=%.3f\n", replay_rss / 1024.0, diff.seconds);
+  ExplainLatency(a, store);
+  std::printf("replay_vs_raw_scan=%.2f\n", raw / rep);
+  return 0;
+}

@@ -1,0 +1,50 @@
+#include "tools/explain.h"
+
+#include <charconv>
+
+#include "tools/replay_source.h"
+
+namespace authtrail::tools {
+
+// Finds the event by seq (a number that names a stored event) or source id.
+Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string& key) {
+  uint64_t seq = 0;
+  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), seq);
+  if (ec == std::errc() && p == key.data() + key.size() && seq > 0 && seq <= st->head().seq) {
+    AT_ASSIGN_OR_RETURN(StoredRecord r, st->Get(seq));
+    if (auto* e = std::get_if<Event>(&r.body)) return std::make_pair(seq, *e);
+  }
+  std::optional<std::pair<uint64_t, Event>> found;
+  AT_RETURN_IF_ERROR(st->ScanEvents({}, [&](uint64_t s, const Event& e) {
+    if (!found && e.id == key) found.emplace(s, e);
+    return Status::Ok();
+  }));
+  if (!found) return Status::InvalidArgument("--event: no stored event with seq or id '" + key + "'");
+  return *found;
+}
+
+// Folds the org up to the target and decides it.
+Result<replay::ReplayLine> ExplainDecide(store::Store* st, const Event& target, uint64_t target_seq,
+                                         const replay::Readings& readings) {
+  AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, target.org));
+  replay::ReplayOptions ro;
+  ro.readings = readings;
+  ro.collect_sources = true;
+  replay::Replayer replayer(ro, std::move(constants));
+  store::ScanFilter f;
+  f.org = target.org;
+  f.until = target.ts + 1;
+  std::optional<replay::ReplayLine> line;
+  AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
+    if (line) return Status::Ok();
+    if (target_seq == 0 && e.ts == target.ts && IsAccessKind(e.kind)) return Status::Ok();
+    auto l = replayer.Process(seq, e);
+    if (seq == target_seq) line = std::move(l);
+    return Status::Ok();
+  }));
+  if (target_seq == 0) return replayer.Hypothetical(target);
+  if (!line) return Status::Corruption("event seq " + std::to_string(target_seq) + " was not replayed");
+  return *line;
+}
+
+}  // namespace authtrail::tools
