@@ -62,14 +62,12 @@ constexpr Slot kUserUpsertSlots[] = {{F::kUser, fb::UserUpsert::VT_USER},
                                      {F::kUserType, fb::UserUpsert::VT_USER_TYPE},
                                      {F::kProfile, fb::UserUpsert::VT_PROFILE},
                                      {F::kActive, fb::UserUpsert::VT_ACTIVE}};
-constexpr Slot kProfilePermissionSlots[] = {
-    {F::kProfile, fb::ProfilePermission::VT_PROFILE},
-    {F::kPermission, fb::ProfilePermission::VT_PERMISSION},
-    {F::kEnabled, fb::ProfilePermission::VT_ENABLED}};
-constexpr Slot kPermsetPermissionSlots[] = {
-    {F::kPermset, fb::PermsetPermission::VT_PERMSET},
-    {F::kPermission, fb::PermsetPermission::VT_PERMISSION},
-    {F::kEnabled, fb::PermsetPermission::VT_ENABLED}};
+constexpr Slot kProfilePermissionSlots[] = {{F::kProfile, fb::ProfilePermission::VT_PROFILE},
+                                            {F::kPermission, fb::ProfilePermission::VT_PERMISSION},
+                                            {F::kEnabled, fb::ProfilePermission::VT_ENABLED}};
+constexpr Slot kPermsetPermissionSlots[] = {{F::kPermset, fb::PermsetPermission::VT_PERMSET},
+                                            {F::kPermission, fb::PermsetPermission::VT_PERMISSION},
+                                            {F::kEnabled, fb::PermsetPermission::VT_ENABLED}};
 constexpr Slot kPermsetAssignSlots[] = {{F::kPermset, fb::PermsetAssign::VT_PERMSET},
                                         {F::kUser, fb::PermsetAssign::VT_USER},
                                         {F::kExpiresAt, fb::PermsetAssign::VT_EXPIRES_AT}};
@@ -115,10 +113,10 @@ constexpr Slot kOauthRevokeSlots[] = {{F::kUser, fb::OauthRevoke::VT_USER},
 constexpr size_t kMaxSlots = 5;
 
 // The union tag of kind K's table T is K's value + 1 (schemas/event.h).
-#define AT_KIND_SLOTS(K, T)                                                          \
-  case Kind::k##K:                                                                   \
+#define AT_KIND_SLOTS(K, T)                                                                \
+  case Kind::k##K:                                                                         \
     static_assert(static_cast<int>(Kind::k##K) + 1 == static_cast<int>(fb::EventBody::T)); \
-    static_assert(std::size(k##K##Slots) <= kMaxSlots);                              \
+    static_assert(std::size(k##K##Slots) <= kMaxSlots);                                    \
     return k##K##Slots
 
 std::span<const Slot> SlotsOf(Kind k) {
@@ -156,6 +154,7 @@ static_assert(kKindCount == static_cast<int>(fb::EventBody::MAX));
 // kind-specific (common fields are handled explicitly).
 template <typename E, typename Fn>
 bool VisitMember(E& e, Field f, Fn&& fn) {
+  // clang-format off
   switch (f) {
     case F::kEdition: fn(e.edition); return true;
     case F::kSetting: fn(e.setting); return true;
@@ -186,6 +185,7 @@ bool VisitMember(E& e, Field f, Fn&& fn) {
     case F::kCause: fn(e.cause); return true;
     default: return false;
   }
+  // clang-format on
 }
 
 template <typename M>
@@ -300,6 +300,18 @@ std::string CheckEvent(const Event& e) {
   return error.empty() ? CheckKindFields(e) : error;
 }
 
+// For decoded events: their kind-specific members come only from the kind's
+// slots and were value-checked while read, so only presence is left.
+std::string CheckRequired(const Event& e) {
+  for (const FieldRule& r : KindSpec(e.kind)) {
+    if (!r.required) continue;
+    bool present = false;
+    VisitMember(e, r.field, [&](const auto& m) { present = m.has_value(); });
+    if (!present) return FieldError(e.kind, r.field, "is missing");
+  }
+  return {};
+}
+
 // ---- Encoding.
 
 flatbuffers::Offset<flatbuffers::String> OptString(flatbuffers::FlatBufferBuilder& fbb,
@@ -340,7 +352,7 @@ flatbuffers::Offset<void> EncodeBody(flatbuffers::FlatBufferBuilder& fbb, const 
 }
 
 flatbuffers::Offset<fb::Event> EncodeEventTable(flatbuffers::FlatBufferBuilder& fbb,
-                                               const Event& e) {
+                                                const Event& e) {
   const auto body = EncodeBody(fbb, e);
   const auto org = fbb.CreateString(e.org);
   const auto id = OptString(fbb, e.id);
@@ -406,7 +418,12 @@ std::string ReadSlot(const flatbuffers::Table& t, const Slot& slot, Event* e) {
         if (*v > 1) error = FieldError(e->kind, slot.field, "is not a bool");
         m = *v != 0;
       } else {
-        m = static_cast<ValueOf<M>>(*v);  // range checked by CheckEvent
+        m = static_cast<ValueOf<M>>(*v);
+      }
+    }
+    if (m.has_value() && error.empty()) {
+      if (std::string_view why = CheckValue(slot.field, m); !why.empty()) {
+        error = FieldError(e->kind, slot.field, why);
       }
     }
   });
@@ -431,7 +448,9 @@ Result<Event> DecodeEvent(const fb::Event& fe) {
   for (const Slot& slot : SlotsOf(e.kind)) {
     if (std::string error = ReadSlot(table, slot, &e); !error.empty()) return Bad(error);
   }
-  if (std::string error = CheckEvent(e); !error.empty()) return Bad(error);
+  std::string error = CheckCommonFields(e);
+  if (error.empty()) error = CheckRequired(e);
+  if (!error.empty()) return Bad(error);
   return e;
 }
 

@@ -22,34 +22,77 @@ void SetSample(Event* e, Field f) {
     *member = static_cast<T>(EnumNames(f).size() - 1);
   };
   switch (f) {
-    case Field::kEdition: return last(&e->edition);
-    case Field::kSetting: return last(&e->setting);
-    case Field::kChange: return last(&e->change);
-    case Field::kUserType: return last(&e->user_type);
-    case Field::kVia: return last(&e->via);
-    case Field::kPermittedUsers: return last(&e->permitted_users);
-    case Field::kPolicySource: return last(&e->policy_source);
-    case Field::kFlow: return last(&e->flow);
-    case Field::kGrant: return last(&e->grant);
-    case Field::kOrigin: return last(&e->origin);
-    case Field::kApiFamily: return last(&e->api_family);
-    case Field::kCause: return last(&e->cause);
-    case Field::kEnabled: e->enabled = false; return;
-    case Field::kActive: e->active = true; return;
-    case Field::kAllowlisted: e->allowlisted = false; return;
-    case Field::kOrgManaged: e->org_managed = true; return;
-    case Field::kSalesforceCliDefault: e->salesforce_cli_default = true; return;
-    case Field::kAt: e->at = 1'760'000'000'123'456; return;
-    case Field::kExpiresAt: e->expires_at = -86'400'000'000; return;  // before 1970
-    case Field::kGrantTs: e->grant_ts = 1'700'000'000'000'001; return;
-    case Field::kUser: e->user = "0055g00000AbCdEAAV"; return;
-    case Field::kUsername: e->username = "ops\"\\@exämple.com"; return;
-    case Field::kProfile: e->profile = "00e5g000001PrOfAAC"; return;
-    case Field::kPermission: e->permission = "api_enabled"; return;
-    case Field::kPermset: e->permset = "0PS5g000000AbCdGAA"; return;
-    case Field::kApp: e->app = "3MVG9dataloaderclone"; return;
-    case Field::kName: e->name = "Mÿ Data Loader \xF0\x9F\x94\x91"; return;
-    default: FAIL() << "not a kind-specific field: " << FieldName(f);
+    case Field::kEdition:
+      return last(&e->edition);
+    case Field::kSetting:
+      return last(&e->setting);
+    case Field::kChange:
+      return last(&e->change);
+    case Field::kUserType:
+      return last(&e->user_type);
+    case Field::kVia:
+      return last(&e->via);
+    case Field::kPermittedUsers:
+      return last(&e->permitted_users);
+    case Field::kPolicySource:
+      return last(&e->policy_source);
+    case Field::kFlow:
+      return last(&e->flow);
+    case Field::kGrant:
+      return last(&e->grant);
+    case Field::kOrigin:
+      return last(&e->origin);
+    case Field::kApiFamily:
+      return last(&e->api_family);
+    case Field::kCause:
+      return last(&e->cause);
+    case Field::kEnabled:
+      e->enabled = false;
+      return;
+    case Field::kActive:
+      e->active = true;
+      return;
+    case Field::kAllowlisted:
+      e->allowlisted = false;
+      return;
+    case Field::kOrgManaged:
+      e->org_managed = true;
+      return;
+    case Field::kSalesforceCliDefault:
+      e->salesforce_cli_default = true;
+      return;
+    case Field::kAt:
+      e->at = 1'760'000'000'123'456;
+      return;
+    case Field::kExpiresAt:
+      e->expires_at = -86'400'000'000;
+      return;  // before 1970
+    case Field::kGrantTs:
+      e->grant_ts = 1'700'000'000'000'001;
+      return;
+    case Field::kUser:
+      e->user = "0055g00000AbCdEAAV";
+      return;
+    case Field::kUsername:
+      e->username = "ops\"\\@exämple.com";
+      return;
+    case Field::kProfile:
+      e->profile = "00e5g000001PrOfAAC";
+      return;
+    case Field::kPermission:
+      e->permission = "api_enabled";
+      return;
+    case Field::kPermset:
+      e->permset = "0PS5g000000AbCdGAA";
+      return;
+    case Field::kApp:
+      e->app = "3MVG9dataloaderclone";
+      return;
+    case Field::kName:
+      e->name = "Mÿ Data Loader \xF0\x9F\x94\x91";
+      return;
+    default:
+      FAIL() << "not a kind-specific field: " << FieldName(f);
   }
 }
 
@@ -109,7 +152,8 @@ TEST(RecordCodec, OnlyPresentOptionalFieldsAreWritten) {
   ASSERT_OK(got.status());
   const Event& e = std::get<Event>(got->body);
   EXPECT_FALSE(e.username || e.user_type || e.profile || e.active || e.id || e.outcome);
-  EXPECT_LT(EncodeRecord({1, bare}).size(), EncodeRecord({1, MakeEvent(Kind::kUserUpsert, true)}).size());
+  EXPECT_LT(EncodeRecord({1, bare}).size(),
+            EncodeRecord({1, MakeEvent(Kind::kUserUpsert, true)}).size());
 }
 
 TEST(RecordCodec, UnionTagIsKindPlusOneAndIdentifierIsATR1) {
@@ -159,7 +203,11 @@ TEST(RecordCodec, RejectsGarbage) {
   std::string bytes = EncodeRecord({1, MakeEvent(Kind::kLoginUi, false)});
   bytes[5] = 'X';  // file identifier
   ExpectCorruption(bytes, "ATR1");
-  const std::string fake = std::string("\x08\x00\x00\x00" "ATR1", 8) + std::string(8, '\xff');
+  const std::string fake = std::string(
+                               "\x08\x00\x00\x00"
+                               "ATR1",
+                               8) +
+                           std::string(8, '\xff');
   ExpectCorruption(fake, "verification");
   std::mt19937 rng(42);
   for (int i = 0; i < 2000; ++i) {
@@ -255,8 +303,9 @@ TEST(RecordCodec, RejectsUnknownTagsAndMissingBodies) {
   };
   ExpectCorruption(HandMade(static_cast<fb::EventBody>(23), login), "unknown event kind tag 23");
   ExpectCorruption(HandMade(fb::EventBody::NONE, login), "unknown event kind tag 0");
-  ExpectCorruption(HandMade(fb::EventBody::LoginUi, [](auto&) { return flatbuffers::Offset<void>(); }),
-                   "event has no body");
+  ExpectCorruption(
+      HandMade(fb::EventBody::LoginUi, [](auto&) { return flatbuffers::Offset<void>(); }),
+      "event has no body");
   flatbuffers::FlatBufferBuilder fbb;
   fb::FinishRecordBuffer(fbb, fb::CreateRecord(fbb, 1, static_cast<fb::RecordBody>(4),
                                                fb::CreateBatchBegin(fbb, 1).Union()));
