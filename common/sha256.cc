@@ -1,37 +1,22 @@
+#define OPENSSL_SUPPRESS_DEPRECATED  // see sha256.h
 #include "common/sha256.h"
 
-#include <cstdlib>
-
 namespace authtrail {
-namespace {
-// libsodium must be initialised once before use; sodium_init is idempotent
-// and thread-safe.
-void EnsureSodium() {
-  static const bool ok = sodium_init() >= 0;
-  if (!ok) std::abort();  // no entropy source: nothing in authtrail can work
-}
-}  // namespace
 
-Sha256::Sha256() {
-  EnsureSodium();
-  crypto_hash_sha256_init(&state_);
-}
+Sha256::Sha256() { SHA256_Init(&state_); }
 
-void Sha256::Update(std::string_view bytes) {
-  crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
-                            bytes.size());
-}
+void Sha256::Update(std::string_view bytes) { SHA256_Update(&state_, bytes.data(), bytes.size()); }
 
 Digest Sha256::Finish() {
   Digest d;
-  crypto_hash_sha256_final(&state_, d.data());
+  SHA256_Final(d.data(), &state_);
   return d;
 }
 
 Digest Sha256Of(std::string_view bytes) {
-  Sha256 h;
-  h.Update(bytes);
-  return h.Finish();
+  Digest d;
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
+  return d;
 }
 
 std::string Hex(std::string_view bytes) {
