@@ -156,13 +156,13 @@ TEST(IngestE2E, SecondWriterIsRefusedWithTheHoldersPid) {
   std::string db = dir.Sub("s.db");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
   BlockedWriter w = StartBlockedWriter(db);
-  // Wait until the first writer holds the lock (its ingest cannot finish: stdin is open).
-  RunResult second;
-  for (int i = 0; i < 200; ++i) {
-    second = RunAuthtrail({"ingest", "--db", db, SamplePath()});
-    if (second.exit_code == 5) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Wait until the first writer holds the lock: the lock file names its pid.
+  // (Trying the second writer meanwhile could win the race and make the first fail.)
+  const std::string holder = "pid " + std::to_string(w.pid) + " ";
+  for (int i = 0; i < 3000 && ReadFile(db + "/authtrail.lock").rfind(holder, 0) != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  RunResult second = RunAuthtrail({"ingest", "--db", db, SamplePath()});
   EXPECT_EQ(second.exit_code, 5) << second.err;
   EXPECT_NE(second.err.find("pid " + std::to_string(w.pid)), std::string::npos) << second.err;
   // Readers still work while the writer holds the lock.
