@@ -130,6 +130,7 @@ void MarkFixed(Decision* d, bool integration_user) {
 template <typename Eval>
 uint32_t Sensitivity(const Decision& base, const Readings& r, const Eval& eval) {
   uint32_t consulted = ConsultedDeep(base), out = 0;
+  if (consulted == 0) return 0;  // the common case: nothing to flip
   for (const ReadingFlip& flip : Flips(r)) {
     if (!(consulted & Bit(flip.id)) || (out & Bit(flip.id))) continue;
     if (!SameVerdicts(base, eval(flip.flipped))) out |= Bit(flip.id);
