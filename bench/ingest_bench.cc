@@ -48,13 +48,19 @@ Args ParseArgs(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--authtrail") a.authtrail = v;
-    else if (k == "--events") a.events = std::stoull(v);
-    else if (k == "--runs") a.runs = std::stoi(v);
-    else if (k == "--dir") a.dir = v;
-    else Die("unknown option " + k);
+    if (k == "--authtrail")
+      a.authtrail = v;
+    else if (k == "--events")
+      a.events = std::stoull(v);
+    else if (k == "--runs")
+      a.runs = std::stoi(v);
+    else if (k == "--dir")
+      a.dir = v;
+    else
+      Die("unknown option " + k);
   }
-  if (a.authtrail.empty()) Die("usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR]");
+  if (a.authtrail.empty())
+    Die("usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR]");
   return a;
 }
 
@@ -96,17 +102,20 @@ std::string EventLine(uint64_t i, int64_t ts, std::mt19937_64* rng) {
   }
   if (r < 82) {
     return head + "\"kind\":\"oauth.token\",\"user\":\"" + user + "\",\"app\":\"" + app +
-           "\",\"grant\":\"refresh_token\",\"outcome\":\"success\",\"status\":\"Success\",\"id\":\"" +
+           "\",\"grant\":\"refresh_token\",\"outcome\":\"success\",\"status\":\"Success\",\"id\":"
+           "\"" +
            id + "\"}";
   }
   if (r < 87) {
     return head + "\"kind\":\"oauth.authorize\",\"user\":\"" + user + "\",\"app\":\"" + app +
-           "\",\"flow\":\"web_server\",\"outcome\":\"success\",\"source\":\"LoginHistory\",\"id\":\"" +
+           "\",\"flow\":\"web_server\",\"outcome\":\"success\",\"source\":\"LoginHistory\",\"id\":"
+           "\"" +
            id + "\"}";
   }
   if (r < 97) {
     return head + "\"kind\":\"login.ui\",\"user\":\"" + user +
-           "\",\"outcome\":\"success\",\"status\":\"Success\",\"source\":\"LoginHistory\",\"id\":\"" +
+           "\",\"outcome\":\"success\",\"status\":\"Success\",\"source\":\"LoginHistory\",\"id\":"
+           "\"" +
            id + "\"}";
   }
   return head + "\"kind\":\"permset.assign\",\"permset\":\"" + Id15("0PS5g0000", (*rng)() % 40) +

@@ -50,14 +50,22 @@ Args ParseArgs(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--authtrail") a.authtrail = v;
-    else if (k == "--events") a.events = std::stoull(v);
-    else if (k == "--orgs") a.orgs = static_cast<uint32_t>(std::stoul(v));
-    else if (k == "--runs") a.runs = std::stoi(v);
-    else if (k == "--explain") a.explain = std::stoull(v);
-    else if (k == "--explain-seconds") a.explain_seconds = std::stod(v);
-    else if (k == "--dir") a.dir = v;
-    else Die("unknown option " + k);
+    if (k == "--authtrail")
+      a.authtrail = v;
+    else if (k == "--events")
+      a.events = std::stoull(v);
+    else if (k == "--orgs")
+      a.orgs = static_cast<uint32_t>(std::stoul(v));
+    else if (k == "--runs")
+      a.runs = std::stoi(v);
+    else if (k == "--explain")
+      a.explain = std::stoull(v);
+    else if (k == "--explain-seconds")
+      a.explain_seconds = std::stod(v);
+    else if (k == "--dir")
+      a.dir = v;
+    else
+      Die("unknown option " + k);
   }
   if (a.authtrail.empty()) Die("usage: replay_bench --authtrail BIN [--events N] ...");
   return a;
@@ -184,7 +192,8 @@ int main(int argc, char** argv) {
     std::printf("run%d_raw_scan_s=%.3f\nrun%d_replay_s=%.3f\n", r, secs, r, rp.seconds);
     std::fflush(stdout);
   }
-  ProcessRun diff = RunTool(a.authtrail, {"diff", "--db", store, "--from", "api2014", "--to", "sep2025"});
+  ProcessRun diff =
+      RunTool(a.authtrail, {"diff", "--db", store, "--from", "api2014", "--to", "sep2025"});
   double raw = Median(raw_s), rep = Median(replay_s);
   std::printf("records=%llu\n", static_cast<unsigned long long>(records));
   std::printf("raw_scan_s_median=%.3f\nraw_scan_records_per_s=%.0f\n", raw, records / raw);

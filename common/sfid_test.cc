@@ -27,14 +27,15 @@ TEST(SalesforceId, EighteenWithWrongSuffixIsRejected) {
 
 TEST(SalesforceId, NonIdsRejectedForOrgs) {
   EXPECT_FALSE(NormalizeSalesforceId("").ok());
-  EXPECT_FALSE(NormalizeSalesforceId("00D00000000000").ok());       // 14
-  EXPECT_FALSE(NormalizeSalesforceId("00D0000000000011").ok());     // 16
-  EXPECT_FALSE(NormalizeSalesforceId("00D00000000000-").ok());      // not alphanumeric
+  EXPECT_FALSE(NormalizeSalesforceId("00D00000000000").ok());    // 14
+  EXPECT_FALSE(NormalizeSalesforceId("00D0000000000011").ok());  // 16
+  EXPECT_FALSE(NormalizeSalesforceId("00D00000000000-").ok());   // not alphanumeric
 }
 
 TEST(SalesforceId, NamesAreKeptForUsers) {
   EXPECT_EQ(*NormalizeIdOrName("ops@example.com"), "ops@example.com");
-  EXPECT_EQ(*NormalizeIdOrName("0055g00000AbCdE"), "0055g00000AbCdE" + SalesforceIdSuffix("0055g00000AbCdE"));
+  EXPECT_EQ(*NormalizeIdOrName("0055g00000AbCdE"),
+            "0055g00000AbCdE" + SalesforceIdSuffix("0055g00000AbCdE"));
   EXPECT_FALSE(NormalizeIdOrName("001A0000006Vm9rAAA").ok());
 }
 

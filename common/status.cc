@@ -4,15 +4,24 @@ namespace authtrail {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "Invalid argument";
-    case StatusCode::kNotFound: return "Not found";
-    case StatusCode::kCorruption: return "Corruption";
-    case StatusCode::kIOError: return "IO error";
-    case StatusCode::kFailedPrecondition: return "Failed precondition";
-    case StatusCode::kUnsupported: return "Unsupported";
-    case StatusCode::kBusy: return "Busy";
-    case StatusCode::kAlreadyExists: return "Already exists";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "Invalid argument";
+    case StatusCode::kNotFound:
+      return "Not found";
+    case StatusCode::kCorruption:
+      return "Corruption";
+    case StatusCode::kIOError:
+      return "IO error";
+    case StatusCode::kFailedPrecondition:
+      return "Failed precondition";
+    case StatusCode::kUnsupported:
+      return "Unsupported";
+    case StatusCode::kBusy:
+      return "Busy";
+    case StatusCode::kAlreadyExists:
+      return "Already exists";
   }
   return "Unknown";
 }

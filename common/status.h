@@ -43,7 +43,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
@@ -72,7 +74,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like StatusOr
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design, like StatusOr
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result needs a value or a non-OK status");
   }
@@ -82,9 +84,18 @@ class [[nodiscard]] Result {
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
 
   // REQUIRES: ok().
-  T& value() & { assert(ok()); return std::get<T>(v_); }
-  const T& value() const& { assert(ok()); return std::get<T>(v_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -100,10 +111,10 @@ class [[nodiscard]] Result {
 #define AT_CONCAT_(a, b) AT_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not OK.
-#define AT_RETURN_IF_ERROR(expr)                         \
-  do {                                                   \
-    ::authtrail::Status at_status_ = (expr);             \
-    if (!at_status_.ok()) return at_status_;             \
+#define AT_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::authtrail::Status at_status_ = (expr); \
+    if (!at_status_.ok()) return at_status_; \
   } while (0)
 
 // `lhs = value of expr` or return its Status. lhs may declare: AT_ASSIGN_OR_RETURN(auto x, F());

@@ -1,6 +1,5 @@
 #include "common/time.h"
 
-
 namespace authtrail {
 namespace {
 
@@ -63,8 +62,8 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 Result<MicrosUtc> ParseRfc3339(std::string_view s) {
   int year, month, day, hour, minute, second;
   if (s.size() < 20) return Bad("not an RFC 3339 timestamp (expected YYYY-MM-DDTHH:MM:SSZ)");
-  if (!ReadDigits(s, 0, 4, &year) || s[4] != '-' || !ReadDigits(s, 5, 2, &month) ||
-      s[7] != '-' || !ReadDigits(s, 8, 2, &day)) {
+  if (!ReadDigits(s, 0, 4, &year) || s[4] != '-' || !ReadDigits(s, 5, 2, &month) || s[7] != '-' ||
+      !ReadDigits(s, 8, 2, &day)) {
     return Bad("bad date (expected YYYY-MM-DD)");
   }
   if (s[10] != 'T' && s[10] != 't') return Bad("expected 'T' between date and time");

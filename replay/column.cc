@@ -17,9 +17,12 @@ struct Candidates {
 Candidates CandidatesOf(const Cutover& c, T3Unknown mode) {
   if (c.known) return {c.at, c.at};
   switch (mode) {
-    case T3Unknown::kAssumeStart: return {c.window_start, c.window_start};
-    case T3Unknown::kAssumeEnd: return {c.window_end, c.window_end};
-    case T3Unknown::kIndeterminate: break;
+    case T3Unknown::kAssumeStart:
+      return {c.window_start, c.window_start};
+    case T3Unknown::kAssumeEnd:
+      return {c.window_end, c.window_end};
+    case T3Unknown::kIndeterminate:
+      break;
   }
   return {c.window_start, c.window_end};
 }

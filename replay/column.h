@@ -27,15 +27,15 @@
 namespace authtrail::replay {
 
 // rules.md §3 fixed instants.
-inline constexpr MicrosUtc kT2 = 1410332400000000;              // 2014-09-10T07:00:00Z
+inline constexpr MicrosUtc kT2 = 1410332400000000;                // 2014-09-10T07:00:00Z
 inline constexpr MicrosUtc kBoundaryDayStart = 1410307200000000;  // 2014-09-10T00:00:00Z
 inline constexpr MicrosUtc kBoundaryDayEnd = 1410480000000000;    // 2014-09-12T00:00:00Z
-inline constexpr MicrosUtc kT3WindowStart = 1756771200000000;   // 2025-09-02T00:00:00Z
-inline constexpr MicrosUtc kT3WindowEnd = 1758153540000000;     // 2025-09-17T23:59:00Z
-inline constexpr MicrosUtc kNewOrgCutover = 1756339200000000;   // 2025-08-28T00:00:00Z
-inline constexpr MicrosUtc kCliDeviceT3 = 1756339200000000;     // 2025-08-28T00:00:00Z
-inline constexpr MicrosUtc kT4WindowStart = 1765152000000000;   // 2025-12-08T00:00:00Z
-inline constexpr MicrosUtc kT4WindowEnd = 1765756740000000;     // 2025-12-14T23:59:00Z
+inline constexpr MicrosUtc kT3WindowStart = 1756771200000000;     // 2025-09-02T00:00:00Z
+inline constexpr MicrosUtc kT3WindowEnd = 1758153540000000;       // 2025-09-17T23:59:00Z
+inline constexpr MicrosUtc kNewOrgCutover = 1756339200000000;     // 2025-08-28T00:00:00Z
+inline constexpr MicrosUtc kCliDeviceT3 = 1756339200000000;       // 2025-08-28T00:00:00Z
+inline constexpr MicrosUtc kT4WindowStart = 1765152000000000;     // 2025-12-08T00:00:00Z
+inline constexpr MicrosUtc kT4WindowEnd = 1765756740000000;       // 2025-12-14T23:59:00Z
 
 struct EventDecisions {
   // The rule set in force, or nullopt inside an unresolved window ("indeterminate").

@@ -40,13 +40,13 @@ constexpr std::string_view kReasonNames[] = {
 };
 
 constexpr std::string_view kClauseNames[] = {
-    "",   "P1", "P2", "P3", "P4",  "P5",   "6",       "6b", "7",  "8",
-    "9",  "9a", "9b", "9b\u2032", "10", "10\u2032", "11", "12", "13", "14",
+    "",  "P1", "P2", "P3",       "P4", "P5",       "6",  "6b", "7",  "8",
+    "9", "9a", "9b", "9b\u2032", "10", "10\u2032", "11", "12", "13", "14",
 };
 
-constexpr std::string_view kCauseNames[] = {"user",  "admin_revoke",     "approval_limit",
-                                            "refresh_policy_expiry", "block",
-                                            "package_uninstall"};
+constexpr std::string_view kCauseNames[] = {"user",           "admin_revoke",
+                                            "approval_limit", "refresh_policy_expiry",
+                                            "block",          "package_uninstall"};
 
 struct FlagName {
   Flag flag;
@@ -76,10 +76,14 @@ std::optional<RuleSet> RuleSetFromName(std::string_view name) {
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kAllow: return "allow";
-    case Verdict::kDeny: return "deny";
-    case Verdict::kNotApplicable: return "not_applicable";
-    case Verdict::kIndeterminate: return "indeterminate";
+    case Verdict::kAllow:
+      return "allow";
+    case Verdict::kDeny:
+      return "deny";
+    case Verdict::kNotApplicable:
+      return "not_applicable";
+    case Verdict::kIndeterminate:
+      return "indeterminate";
   }
   return "";
 }

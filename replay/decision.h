@@ -57,15 +57,38 @@ std::string_view ReasonName(Reason r);
 
 // §5 clause ids; kNone for indeterminate objects.
 enum class Clause : uint8_t {
-  kNone, kP1, kP2, kP3, kP4, kP5, k6, k6b, k7, k8, k9, k9a, k9b, k9bPrime, k10, k10Prime, k11,
-  k12, k13, k14,
+  kNone,
+  kP1,
+  kP2,
+  kP3,
+  kP4,
+  kP5,
+  k6,
+  k6b,
+  k7,
+  k8,
+  k9,
+  k9a,
+  k9b,
+  k9bPrime,
+  k10,
+  k10Prime,
+  k11,
+  k12,
+  k13,
+  k14,
 };
 std::string_view ClauseName(Clause c);  // "P1", "9b′" (U+2032), ...
 
 // Revocation causes (rules.md §2.4); `block` and `package_uninstall` come from
 // app events, the others from oauth.revoke.
 enum class RevokeCauseEx : uint8_t {
-  kUser, kAdminRevoke, kApprovalLimit, kRefreshPolicyExpiry, kBlock, kPackageUninstall,
+  kUser,
+  kAdminRevoke,
+  kApprovalLimit,
+  kRefreshPolicyExpiry,
+  kBlock,
+  kPackageUninstall,
 };
 std::string_view RevokeCauseName(RevokeCauseEx c);
 

@@ -46,17 +46,17 @@ struct Facts {
   Kind kind = Kind::kLoginUi;
   MicrosUtc t = 0;
   CheckPoint check_point = CheckPoint::kNone;
-  bool has_app = false;         // a ≠ ⊥ (§13.9)
-  bool allowlisted = false;     // ALLOWLISTED(req)
-  bool flow_device = false;     // the request's own flow or grant is device
-  bool flow_jwt = false;        // grant jwt_bearer
-  bool flow_refresh = false;    // grant refresh_token
-  bool flow_password = false;   // grant password
-  bool flow_user_agent = false; // authorize flow user_agent
-  bool continued = false;       // CONTINUED: uses an earlier approval
+  bool has_app = false;          // a ≠ ⊥ (§13.9)
+  bool allowlisted = false;      // ALLOWLISTED(req)
+  bool flow_device = false;      // the request's own flow or grant is device
+  bool flow_jwt = false;         // grant jwt_bearer
+  bool flow_refresh = false;     // grant refresh_token
+  bool flow_password = false;    // grant password
+  bool flow_user_agent = false;  // authorize flow user_agent
+  bool continued = false;        // CONTINUED: uses an earlier approval
   bool origin_visualforce = false;
   std::optional<ApiFamily> api_family;
-  uint32_t event_flags = 0;     // FLAG_BOUNDARY_DAY / APPROVAL_NOT_ON_RECORD / FLOW_UNKNOWN
+  uint32_t event_flags = 0;  // FLAG_BOUNDARY_DAY / APPROVAL_NOT_ON_RECORD / FLOW_UNKNOWN
 
   // ---- the approval a continued use rests on (events.md "Token lineage") ----
   std::optional<ApprovalFact> lineage;

@@ -24,11 +24,9 @@ constexpr Toggle kToggles[] = {
      &Readings::device_block_honours_bypass_perms},
     {"grandfather_cutoff_is_event_time", ReadingId::kA5,
      &Readings::grandfather_cutoff_is_event_time},
-    {"username_password_creates_prior", ReadingId::kA5,
-     &Readings::username_password_creates_prior},
+    {"username_password_creates_prior", ReadingId::kA5, &Readings::username_password_creates_prior},
     {"dec2025_refresh_is_new", ReadingId::kA6, &Readings::dec2025_refresh_is_new},
-    {"developer_edition_enforces_2014", ReadingId::kA8,
-     &Readings::developer_edition_enforces_2014},
+    {"developer_edition_enforces_2014", ReadingId::kA8, &Readings::developer_edition_enforces_2014},
     {"chatter_external_is_external", ReadingId::kA11, &Readings::chatter_external_is_external},
     {"aac_in_r1", ReadingId::kA14, &Readings::aac_in_r1},
     {"admin_approved_checked_on_calls", ReadingId::kA17,
@@ -39,7 +37,8 @@ constexpr std::string_view kT3Names[] = {"indeterminate", "assume_start", "assum
 
 Status BadName(std::string_view name) {
   std::string known;
-  for (const Toggle& t : kToggles) known += std::string(known.empty() ? "" : ", ") + std::string(t.name);
+  for (const Toggle& t : kToggles)
+    known += std::string(known.empty() ? "" : ", ") + std::string(t.name);
   return Status::InvalidArgument("--reading: unknown reading '" + std::string(name) +
                                  "' (use an A# id or one of: " + known + ", t3_unknown)");
 }
@@ -55,17 +54,23 @@ Status ApplyT3(std::string_view value, Readings* r) {
     r->t3_unknown = T3Unknown::kIndeterminate;
     return Status::Ok();
   }
-  return Status::InvalidArgument("--reading A7: expected indeterminate, assume_start or assume_end");
+  return Status::InvalidArgument(
+      "--reading A7: expected indeterminate, assume_start or assume_end");
 }
 
 Status ApplyToggle(const Toggle& t, std::string_view value, Readings* r) {
   const bool def = Readings{}.*t.field;
-  if (value == "true") r->*t.field = true;
-  else if (value == "false") r->*t.field = false;
-  else if (value == "default") r->*t.field = def;
-  else if (value == "alt") r->*t.field = !def;
-  else return Status::InvalidArgument("--reading " + std::string(t.name) +
-                                      ": expected true, false, default or alt");
+  if (value == "true")
+    r->*t.field = true;
+  else if (value == "false")
+    r->*t.field = false;
+  else if (value == "default")
+    r->*t.field = def;
+  else if (value == "alt")
+    r->*t.field = !def;
+  else
+    return Status::InvalidArgument("--reading " + std::string(t.name) +
+                                   ": expected true, false, default or alt");
   return Status::Ok();
 }
 

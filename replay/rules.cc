@@ -39,11 +39,17 @@ struct Ctx {
   bool Enforce14() {
     Edition e = f.edition.value_or(Edition::enterprise);
     switch (e) {
-      case Edition::enterprise: case Edition::unlimited: case Edition::performance: return true;
-      case Edition::developer: return Read(ReadingId::kA8, r.developer_edition_enforces_2014);
-      case Edition::professional: case Edition::group:
+      case Edition::enterprise:
+      case Edition::unlimited:
+      case Edition::performance:
+        return true;
+      case Edition::developer:
+        return Read(ReadingId::kA8, r.developer_edition_enforces_2014);
+      case Edition::professional:
+      case Edition::group:
         return f.api_feature && f.customizable_profiles;
-      default: return false;
+      default:
+        return false;
     }
   }
   bool Uninstalled() const { return f.has_app && !f.installed; }
@@ -110,7 +116,9 @@ constexpr const char* kUxNoMobileAccess =
     "access for you.";
 
 // P1..P5: the shared preamble (§5.0).
-Outcome P1NotApi(Ctx& c) { return c.f.kind == Kind::kLoginUi ? Fire(Reason::kNaNotApiAccess) : Pass(); }
+Outcome P1NotApi(Ctx& c) {
+  return c.f.kind == Kind::kLoginUi ? Fire(Reason::kNaNotApiAccess) : Pass();
+}
 
 Outcome P2PlatformIntegrationUser(Ctx& c) {
   if (c.f.user_type != UserType::platform_integration_user) return Pass();
@@ -218,8 +226,8 @@ Outcome C12NotAdminApproved(Ctx& c) {
     o = Fire(Reason::kDenyNotAdminApproved);
   }
   if (c.PolicyFieldIgnored()) o.flags |= kFlagPolicyFieldIgnored;
-  o.era = c.PrefInternal() || o.bypass == Reason::kAllowUseAnyBypass ||
-          c.f.time_limited_app_assignment;
+  o.era =
+      c.PrefInternal() || o.bypass == Reason::kAllowUseAnyBypass || c.f.time_limited_app_assignment;
   return o;
 }
 
@@ -251,7 +259,8 @@ Outcome C9bUninstalledNotAuthorized(Ctx& c) {
   if (!c.Uninstalled()) return Pass();
   if (c.Gf3()) return Saved(Reason::kAllowGrandfathered);
   if (c.f.approve_uninstalled) return Saved(Reason::kAllowApproveUninstalled);
-  if (c.UseAny() && (c.PrefInternal() || c.Read(ReadingId::kA1, c.r.use_any_bypasses_uninstalled_when_pref_off))) {
+  if (c.UseAny() && (c.PrefInternal() ||
+                     c.Read(ReadingId::kA1, c.r.use_any_bypasses_uninstalled_when_pref_off))) {
     return Saved(Reason::kAllowUseAnyBypass);
   }
   return Fire(Reason::kDenyUninstalledAppNotAuthorized);
@@ -307,18 +316,22 @@ constexpr std::array kR1 = {kP1, kP2, kP3, kP4, kP5, k6, k7, k8, k9, k10, k11, k
 // R2 = R1 + 6b (allowlisted apps must respect API Enabled).
 constexpr std::array kR2 = {kP1, kP2, kP3, kP4, kP5, k6, k6b, k7, k8, k9, k10, k11, k12, k13};
 // R3 = R2 + 9a/9b after 8, and 10 relaxed to 10′ (Approve Uninstalled).
-constexpr std::array kR3 = {kP1, kP2, kP3, kP4, kP5, k6, k6b, k7, k8, k9a, k9b, k9, k10Prime,
-                            k11, k12, k13};
+constexpr std::array kR3 = {kP1, kP2, kP3, kP4, kP5,      k6,  k6b, k7,
+                            k8,  k9a, k9b, k9,  k10Prime, k11, k12, k13};
 // R4 = R3 with 9b replaced by 9b′ (Use Any no longer self-authorizes).
-constexpr std::array kR4 = {kP1, kP2, kP3, kP4, kP5, k6, k6b, k7, k8, k9a, k9bPrime, k9,
-                            k10Prime, k11, k12, k13};
+constexpr std::array kR4 = {kP1, kP2, kP3,      kP4, kP5,      k6,  k6b, k7,
+                            k8,  k9a, k9bPrime, k9,  k10Prime, k11, k12, k13};
 
 std::span<const ClauseDef> Table(RuleSet rs) {
   switch (rs) {
-    case RuleSet::kPre2014: return kR1;
-    case RuleSet::kApi2014: return kR2;
-    case RuleSet::kSep2025: return kR3;
-    case RuleSet::kDec2025: return kR4;
+    case RuleSet::kPre2014:
+      return kR1;
+    case RuleSet::kApi2014:
+      return kR2;
+    case RuleSet::kSep2025:
+      return kR3;
+    case RuleSet::kDec2025:
+      return kR4;
   }
   return kR1;
 }

@@ -124,8 +124,10 @@ TEST(Rules, C6bAllowlistedAppNeedsApiEnabledFrom2014) {
   f.allowlisted = true;
   f.api_enabled = false;
   Expect deny{Verdict::kDeny, Reason::kDenyApiEnabledRequiredAllowlisted, Clause::k6b};
-  ExpectAll(f, {Expect{Verdict::kAllow, Reason::kAllowPre2014AllowlistBypass, Clause::k14}, deny,
-                deny, deny}, "6b");
+  ExpectAll(f,
+            {Expect{Verdict::kAllow, Reason::kAllowPre2014AllowlistBypass, Clause::k14}, deny, deny,
+             deny},
+            "6b");
   EXPECT_NE(Evaluate(RuleSet::kApi2014, f, {}, {kT3, kT4}).ux_message, nullptr);
 }
 
@@ -175,7 +177,8 @@ TEST(Rules, C9bPrimeUseAnyNoLongerSelfAuthorizes) {
   f.use_any_api_client = true;
   f.t = kT4 + kDay;
   Expect any{Verdict::kAllow, Reason::kAllowUseAnyBypass, Clause::k14};
-  ExpectAll(f, {any, any, any, {Verdict::kDeny, Reason::kDenyUseAnySelfAuthRemoved, Clause::k9bPrime}},
+  ExpectAll(f,
+            {any, any, any, {Verdict::kDeny, Reason::kDenyUseAnySelfAuthRemoved, Clause::k9bPrime}},
             "9b'");
 }
 

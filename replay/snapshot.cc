@@ -40,7 +40,8 @@ std::vector<std::pair<std::string, const T*>> Sorted(const std::unordered_map<st
 uint64_t SnapshotFingerprint(const OrgConstants& k, const Readings& r) {
   Fnv h;
   h.Add(kSnapshotFormat);
-  for (const auto& t : {k.created_at, k.t3_known, k.t4_known}) h.Add(t ? static_cast<uint64_t>(*t) : ~0ull);
+  for (const auto& t : {k.created_at, k.t3_known, k.t4_known})
+    h.Add(t ? static_cast<uint64_t>(*t) : ~0ull);
   for (const std::string& line : DescribeReadings(r)) {
     for (char c : line) h.Add(static_cast<uint8_t>(c));
   }
@@ -57,7 +58,8 @@ struct OrgState::SnapshotCodec {
     return sfb::CreateHolder(b, b.CreateString(id), b.CreateVector(perms));
   }
 
-  static Offset<sfb::User> User(FlatBufferBuilder& b, const std::string& id, const OrgState::User& u) {
+  static Offset<sfb::User> User(FlatBufferBuilder& b, const std::string& id,
+                                const OrgState::User& u) {
     std::vector<Offset<sfb::Assignment>> as;
     for (const auto& [permset, a] : u.assignments) {
       auto name = b.CreateString(permset);
@@ -67,7 +69,8 @@ struct OrgState::SnapshotCodec {
     std::sort(tl.begin(), tl.end());
     auto type = u.type ? std::optional<uint8_t>(static_cast<uint8_t>(*u.type)) : std::nullopt;
     return sfb::CreateUser(b, b.CreateString(id), type, u.profile ? b.CreateString(*u.profile) : 0,
-                           u.type_seq, u.profile_seq, b.CreateVector(as), b.CreateVectorOfStrings(tl));
+                           u.type_seq, u.profile_seq, b.CreateVector(as),
+                           b.CreateVectorOfStrings(tl));
   }
 
   static Offset<flatbuffers::Vector<Offset<sfb::Access>>> Accesses(
@@ -92,7 +95,8 @@ struct OrgState::SnapshotCodec {
   static Offset<flatbuffers::Vector<Offset<sfb::Revocation>>> Revocations(
       FlatBufferBuilder& b, const std::vector<Revocation>& rs) {
     std::vector<Offset<sfb::Revocation>> v;
-    for (const Revocation& r : rs) v.push_back(sfb::CreateRevocation(b, r.at, CauseByte(r.cause), r.seq));
+    for (const Revocation& r : rs)
+      v.push_back(sfb::CreateRevocation(b, r.at, CauseByte(r.cause), r.seq));
     return b.CreateVector(v);
   }
 
@@ -123,7 +127,8 @@ struct OrgState::SnapshotCodec {
     for (const auto& [id, a] : Sorted(s.apps_)) apps.push_back(App(b, id, *a));
     std::vector<std::pair<PairKey, const Pair*>> pairs;
     for (const auto& [k, p] : s.pairs_) pairs.push_back({k, &p});
-    std::sort(pairs.begin(), pairs.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::sort(pairs.begin(), pairs.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<Offset<sfb::Pair>> pair_offsets;
     for (const auto& [k, p] : pairs) pair_offsets.push_back(PairOf(b, k, *p));
     std::vector<Offset<sfb::AppRevocations>> app_revs;
@@ -131,12 +136,13 @@ struct OrgState::SnapshotCodec {
       auto name = b.CreateString(app);
       app_revs.push_back(sfb::CreateAppRevocations(b, name, Revocations(b, *revs)));
     }
-    auto edition = s.edition_ ? std::optional<uint8_t>(static_cast<uint8_t>(*s.edition_)) : std::nullopt;
-    auto root = sfb::CreateOrgSnapshot(
-        b, kSnapshotFormat, fingerprint, before, s.first_event_ts_, edition, s.edition_seq_,
-        b.CreateVector(settings), b.CreateVector(users), b.CreateVector(profiles),
-        b.CreateVector(permsets), b.CreateVector(apps), b.CreateVector(pair_offsets),
-        b.CreateVector(app_revs));
+    auto edition =
+        s.edition_ ? std::optional<uint8_t>(static_cast<uint8_t>(*s.edition_)) : std::nullopt;
+    auto root = sfb::CreateOrgSnapshot(b, kSnapshotFormat, fingerprint, before, s.first_event_ts_,
+                                       edition, s.edition_seq_, b.CreateVector(settings),
+                                       b.CreateVector(users), b.CreateVector(profiles),
+                                       b.CreateVector(permsets), b.CreateVector(apps),
+                                       b.CreateVector(pair_offsets), b.CreateVector(app_revs));
     sfb::FinishOrgSnapshotBuffer(b, root);
     return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
   }
@@ -150,10 +156,12 @@ struct OrgState::SnapshotCodec {
     for (const T* x : *v) f(*x);
   }
 
-  static std::vector<Revocation> DecodeRevocations(const flatbuffers::Vector<Offset<sfb::Revocation>>* v) {
+  static std::vector<Revocation> DecodeRevocations(
+      const flatbuffers::Vector<Offset<sfb::Revocation>>* v) {
     std::vector<Revocation> out;
     Each(v, [&](const sfb::Revocation& r) {
-      auto cause = r.cause() ? std::optional<RevokeCauseEx>(static_cast<RevokeCauseEx>(*r.cause())) : std::nullopt;
+      auto cause = r.cause() ? std::optional<RevokeCauseEx>(static_cast<RevokeCauseEx>(*r.cause()))
+                             : std::nullopt;
       out.push_back({r.at(), cause, r.seq()});
     });
     return out;
@@ -179,7 +187,9 @@ struct OrgState::SnapshotCodec {
                             std::unordered_map<std::string, Grants>* out) {
     Each(v, [&](const sfb::Holder& h) {
       Grants& g = (*out)[Str(h.id())];
-      Each(h.permissions(), [&](const sfb::Permission& p) { g[Str(p.name())] = {p.enabled(), p.seq()}; });
+      Each(h.permissions(), [&](const sfb::Permission& p) {
+        g[Str(p.name())] = {p.enabled(), p.seq()};
+      });
     });
   }
 
@@ -192,8 +202,10 @@ struct OrgState::SnapshotCodec {
       dst.policy_from_api_field = a.policy_from_api_field();
       dst.declared_seq = a.declared_seq(), dst.install_seq = a.install_seq();
       dst.block_seq = a.block_seq(), dst.policy_seq = a.policy_seq();
-      Each(a.access_profiles(), [&](const sfb::Access& x) { dst.access_profiles[Str(x.id())] = x.seq(); });
-      Each(a.access_permsets(), [&](const sfb::Access& x) { dst.access_permsets[Str(x.id())] = x.seq(); });
+      Each(a.access_profiles(),
+           [&](const sfb::Access& x) { dst.access_profiles[Str(x.id())] = x.seq(); });
+      Each(a.access_permsets(),
+           [&](const sfb::Access& x) { dst.access_permsets[Str(x.id())] = x.seq(); });
     });
   }
 
@@ -220,13 +232,22 @@ struct OrgState::SnapshotCodec {
   // Enum bytes must be in range: the verifier checks structure, not meaning.
   static bool EnumsInRange(const sfb::OrgSnapshot& root) {
     bool ok = !root.edition() || *root.edition() <= static_cast<uint8_t>(Edition::MAX);
-    Each(root.settings(), [&](const sfb::Setting& x) { ok = ok && x.setting() <= static_cast<uint8_t>(Setting::MAX); });
-    Each(root.users(), [&](const sfb::User& u) { ok = ok && (!u.type() || *u.type() <= static_cast<uint8_t>(UserType::MAX)); });
-    Each(root.apps(), [&](const sfb::App& a) { ok = ok && a.policy() <= static_cast<uint8_t>(PermittedUsers::MAX); });
-    auto cause_ok = [&](std::optional<uint8_t> c) { return !c || *c <= static_cast<uint8_t>(RevokeCauseEx::kPackageUninstall); };
+    Each(root.settings(), [&](const sfb::Setting& x) {
+      ok = ok && x.setting() <= static_cast<uint8_t>(Setting::MAX);
+    });
+    Each(root.users(), [&](const sfb::User& u) {
+      ok = ok && (!u.type() || *u.type() <= static_cast<uint8_t>(UserType::MAX));
+    });
+    Each(root.apps(), [&](const sfb::App& a) {
+      ok = ok && a.policy() <= static_cast<uint8_t>(PermittedUsers::MAX);
+    });
+    auto cause_ok = [&](std::optional<uint8_t> c) {
+      return !c || *c <= static_cast<uint8_t>(RevokeCauseEx::kPackageUninstall);
+    };
     Each(root.pairs(), [&](const sfb::Pair& p) {
       Each(p.approvals(), [&](const sfb::Approval& a) {
-        ok = ok && cause_ok(a.cause()) && (!a.flow() || *a.flow() <= static_cast<uint8_t>(Flow::MAX));
+        ok = ok && cause_ok(a.cause()) &&
+             (!a.flow() || *a.flow() <= static_cast<uint8_t>(Flow::MAX));
       });
       Each(p.revocations(), [&](const sfb::Revocation& r) { ok = ok && cause_ok(r.cause()); });
     });

@@ -2,17 +2,20 @@
 
 #include <functional>
 
-
 namespace authtrail::replay {
 namespace {
 
 std::optional<RevokeCauseEx> CauseOf(std::optional<RevokeCause> c) {
   if (!c) return std::nullopt;
   switch (*c) {
-    case RevokeCause::user: return RevokeCauseEx::kUser;
-    case RevokeCause::admin_revoke: return RevokeCauseEx::kAdminRevoke;
-    case RevokeCause::approval_limit: return RevokeCauseEx::kApprovalLimit;
-    case RevokeCause::refresh_policy_expiry: return RevokeCauseEx::kRefreshPolicyExpiry;
+    case RevokeCause::user:
+      return RevokeCauseEx::kUser;
+    case RevokeCause::admin_revoke:
+      return RevokeCauseEx::kAdminRevoke;
+    case RevokeCause::approval_limit:
+      return RevokeCauseEx::kApprovalLimit;
+    case RevokeCause::refresh_policy_expiry:
+      return RevokeCauseEx::kRefreshPolicyExpiry;
   }
   return std::nullopt;
 }
@@ -47,11 +50,16 @@ void OrgState::Saw(const Event& e) {
 
 void OrgState::Apply(const Event& e, uint64_t seq) {
   switch (e.kind) {
-    case Kind::kOrgCreated: case Kind::kOrgEdition: case Kind::kOrgSetting:
+    case Kind::kOrgCreated:
+    case Kind::kOrgEdition:
+    case Kind::kOrgSetting:
     case Kind::kOrgEnforcement:
       return ApplyOrg(e, seq);
-    case Kind::kUserUpsert: case Kind::kProfilePermission: case Kind::kPermsetPermission:
-    case Kind::kPermsetAssign: case Kind::kPermsetUnassign:
+    case Kind::kUserUpsert:
+    case Kind::kProfilePermission:
+    case Kind::kPermsetPermission:
+    case Kind::kPermsetAssign:
+    case Kind::kPermsetUnassign:
       return ApplyUser(e, seq);
     case Kind::kOauthRevoke: {
       Pair& p = pairs_[{*e.user, *e.app}];
@@ -112,7 +120,8 @@ void OrgState::ApplyApp(const Event& e, uint64_t seq) {
       return;
     case Kind::kAppInstall:  // §13.19: every install resets the policy
       a.installed = true, a.install_seq = seq;
-      a.policy = PermittedUsers::self_authorize, a.policy_from_api_field = false, a.policy_seq = seq;
+      a.policy = PermittedUsers::self_authorize, a.policy_from_api_field = false,
+      a.policy_seq = seq;
       return;
     case Kind::kAppUninstall:
       a.installed = false, a.install_seq = seq;
@@ -131,14 +140,15 @@ void OrgState::ApplyApp(const Event& e, uint64_t seq) {
     default: {  // app.access
       auto& set = e.profile ? a.access_profiles : a.access_permsets;
       const std::string& key = e.profile ? *e.profile : *e.permset;
-      if (*e.enabled) set[key] = seq;
-      else set.erase(key);
+      if (*e.enabled)
+        set[key] = seq;
+      else
+        set.erase(key);
     }
   }
 }
 
-void OrgState::RevokePair(Pair* p, MicrosUtc at, std::optional<RevokeCauseEx> cause,
-                          uint64_t seq) {
+void OrgState::RevokePair(Pair* p, MicrosUtc at, std::optional<RevokeCauseEx> cause, uint64_t seq) {
   for (Approval& a : p->approvals) {
     if (a.revoked_at) continue;
     a.revoked_at = at;

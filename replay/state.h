@@ -54,8 +54,8 @@ struct FactSource {
 struct Approval {
   MicrosUtc granted_at = 0;
   std::optional<Flow> flow;  // the authorization's flow (none for a password token)
-  bool device = false;    // granted through device flow
-  bool password = false;  // a username-password token (rules.md A5)
+  bool device = false;       // granted through device flow
+  bool password = false;     // a username-password token (rules.md A5)
   std::optional<MicrosUtc> revoked_at;
   std::optional<RevokeCauseEx> cause;
   uint64_t seq = 0;
@@ -110,8 +110,8 @@ class OrgState {
     std::optional<UserType> type;
     std::optional<std::string> profile;
     uint64_t type_seq = 0, profile_seq = 0;
-    std::map<std::string, Assignment> assignments;    // permset -> assignment
-    std::unordered_set<std::string> time_limited;     // permsets ever assigned with an expiry
+    std::map<std::string, Assignment> assignments;  // permset -> assignment
+    std::unordered_set<std::string> time_limited;   // permsets ever assigned with an expiry
   };
   struct PermissionGrant {
     bool enabled = false;

@@ -17,9 +17,13 @@ void Note(std::vector<FactSource>* sources, std::string fact, uint64_t seq) {
 bool EditionDefault(std::optional<Edition> e) {
   if (!e) return true;
   switch (*e) {
-    case Edition::enterprise: case Edition::unlimited: case Edition::performance:
-    case Edition::developer: return true;
-    default: return false;
+    case Edition::enterprise:
+    case Edition::unlimited:
+    case Edition::performance:
+    case Edition::developer:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -147,12 +151,17 @@ void OrgState::RequestFacts(const Event& e, Facts* f) const {
   f->kind = e.kind;
   f->t = e.ts;
   switch (e.kind) {
-    case Kind::kLoginUi: f->check_point = CheckPoint::kNone; break;
-    case Kind::kApiCall: f->check_point = CheckPoint::kCall; break;
-    default: f->check_point = CheckPoint::kAuthz;
+    case Kind::kLoginUi:
+      f->check_point = CheckPoint::kNone;
+      break;
+    case Kind::kApiCall:
+      f->check_point = CheckPoint::kCall;
+      break;
+    default:
+      f->check_point = CheckPoint::kAuthz;
   }
-  bool oauth_call = e.kind == Kind::kApiCall && e.app &&
-                    e.origin.value_or(Origin::oauth) == Origin::oauth;
+  bool oauth_call =
+      e.kind == Kind::kApiCall && e.app && e.origin.value_or(Origin::oauth) == Origin::oauth;
   f->has_app = e.kind == Kind::kOauthAuthorize || e.kind == Kind::kOauthToken || oauth_call;
   f->flow_device = e.flow == Flow::device || e.grant == Grant::device;
   f->flow_jwt = e.grant == Grant::jwt_bearer;

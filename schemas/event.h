@@ -43,11 +43,29 @@ using fb::Via;
 // then the access kinds). The numeric value is the fold rank; it is also the
 // FlatBuffers EventBody tag minus one (checked in record_codec.cc).
 enum class Kind : uint8_t {
-  kOrgCreated, kOrgEdition, kOrgSetting, kOrgEnforcement, kUserUpsert, kProfilePermission,
-  kPermsetPermission, kPermsetAssign, kPermsetUnassign, kAppUpsert, kAppInstall, kAppUninstall,
-  kAppBlock, kAppUnblock, kAppPolicy, kAppAccess,
+  kOrgCreated,
+  kOrgEdition,
+  kOrgSetting,
+  kOrgEnforcement,
+  kUserUpsert,
+  kProfilePermission,
+  kPermsetPermission,
+  kPermsetAssign,
+  kPermsetUnassign,
+  kAppUpsert,
+  kAppInstall,
+  kAppUninstall,
+  kAppBlock,
+  kAppUnblock,
+  kAppPolicy,
+  kAppAccess,
   // access kinds
-  kLoginUi, kOauthAuthorize, kOauthToken, kApiCall, kSoapLogin, kOauthRevoke,
+  kLoginUi,
+  kOauthAuthorize,
+  kOauthToken,
+  kApiCall,
+  kSoapLogin,
+  kOauthRevoke,
 };
 inline constexpr int kKindCount = 22;
 
@@ -62,11 +80,41 @@ bool IsAccessKind(Kind k);
 
 // Every JSONL field name of events.md. Values are not persisted.
 enum class Field : uint8_t {
-  kTs, kOrg, kKind, kId, kActor, kSource, kOutcome, kStatus,
-  kEdition, kSetting, kEnabled, kChange, kAt, kUser, kUsername, kUserType, kProfile, kActive,
-  kPermission, kPermset, kExpiresAt, kApp, kName, kAllowlisted, kOrgManaged,
-  kSalesforceCliDefault, kVia, kPermittedUsers, kPolicySource, kFlow, kGrant, kGrantTs, kOrigin,
-  kApiFamily, kCause,
+  kTs,
+  kOrg,
+  kKind,
+  kId,
+  kActor,
+  kSource,
+  kOutcome,
+  kStatus,
+  kEdition,
+  kSetting,
+  kEnabled,
+  kChange,
+  kAt,
+  kUser,
+  kUsername,
+  kUserType,
+  kProfile,
+  kActive,
+  kPermission,
+  kPermset,
+  kExpiresAt,
+  kApp,
+  kName,
+  kAllowlisted,
+  kOrgManaged,
+  kSalesforceCliDefault,
+  kVia,
+  kPermittedUsers,
+  kPolicySource,
+  kFlow,
+  kGrant,
+  kGrantTs,
+  kOrigin,
+  kApiFamily,
+  kCause,
 };
 inline constexpr int kFieldCount = 35;
 std::string_view FieldName(Field f);  // "expires_at", ...
@@ -74,12 +122,12 @@ std::optional<Field> FieldFromName(std::string_view name);
 
 // How a field's JSON value is read and normalized.
 enum class FieldType : uint8_t {
-  kString,      // any JSON string, kept as given
-  kSfId,        // must be a 15/18-char Salesforce id; stored as 18 (org)
-  kIdOrName,    // normalized to 18 chars when it is a 15/18-char id, else as given
-  kTimestamp,   // RFC 3339 string -> UTC micros
-  kBool,        // JSON true/false
-  kEnum,        // one of the names of the field's enumeration
+  kString,     // any JSON string, kept as given
+  kSfId,       // must be a 15/18-char Salesforce id; stored as 18 (org)
+  kIdOrName,   // normalized to 18 chars when it is a 15/18-char id, else as given
+  kTimestamp,  // RFC 3339 string -> UTC micros
+  kBool,       // JSON true/false
+  kEnum,       // one of the names of the field's enumeration
 };
 FieldType TypeOf(Field f);
 

@@ -82,7 +82,7 @@ struct ScanFilter {
 };
 
 struct VerifyReport {
-  uint64_t records = 0;      // records checked
+  uint64_t records = 0;  // records checked
   uint64_t events = 0;
   uint64_t batches = 0;
   Head head;

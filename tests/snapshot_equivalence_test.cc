@@ -65,7 +65,8 @@ TEST(SnapshotEquivalence, ReplayFromSnapshotsEqualsReplayFromScratch) {
   ASSERT_GT(f.events.size(), 4000u);
   for (MicrosUtc cut : {1420070400000000LL /*2015*/, 1757462400000000LL /*2025-09-10*/,
                         1765238400000000LL /*2025-12-09*/}) {
-    replay::Replayer scratch({}, f.constants), first_half({}, f.constants), second_half({}, f.constants);
+    replay::Replayer scratch({}, f.constants), first_half({}, f.constants),
+        second_half({}, f.constants);
     size_t compared = 0;
     bool restored = false;
     for (const auto& [seq, e] : f.events) {
@@ -80,7 +81,8 @@ TEST(SnapshotEquivalence, ReplayFromSnapshotsEqualsReplayFromScratch) {
           if (s == nullptr) continue;
           std::string bytes = s->Snapshot(first_half.Fingerprint(org), cut);
           MicrosUtc before = 0;
-          auto back = replay::OrgState::FromSnapshot(bytes, k, second_half.Fingerprint(org), &before);
+          auto back =
+              replay::OrgState::FromSnapshot(bytes, k, second_half.Fingerprint(org), &before);
           ASSERT_TRUE(back.ok()) << back.status().ToString();
           EXPECT_EQ(before, cut);
           second_half.Seed(org, std::move(back).value());
@@ -107,11 +109,14 @@ TEST(SnapshotEquivalence, FingerprintMismatchAndGarbageAreRefused) {
   replay::Readings other;
   other.use_any_bypasses_block = true;
   uint64_t other_fp = replay::SnapshotFingerprint(f.constants[org], other);
-  EXPECT_EQ(replay::OrgState::FromSnapshot(bytes, f.constants[org], other_fp, &before).status().code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      replay::OrgState::FromSnapshot(bytes, f.constants[org], other_fp, &before).status().code(),
+      StatusCode::kFailedPrecondition);
   for (size_t cut = 0; cut < bytes.size(); cut += std::max<size_t>(1, bytes.size() / 200)) {
     std::string damaged = bytes.substr(0, cut);
-    EXPECT_FALSE(replay::OrgState::FromSnapshot(damaged, f.constants[org], r.Fingerprint(org), &before).ok());
+    EXPECT_FALSE(
+        replay::OrgState::FromSnapshot(damaged, f.constants[org], r.Fingerprint(org), &before)
+            .ok());
   }
 }
 

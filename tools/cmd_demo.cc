@@ -43,7 +43,7 @@ struct Suspect {
 
 struct Impact {
   uint64_t accesses = 0;
-  std::array<Flip, 3> flips;  // R1→R2, R2→R3, R3→R4
+  std::array<Flip, 3> flips;      // R1→R2, R2→R3, R3→R4
   std::vector<Suspect> suspects;  // recorded allowed, the rules in force say deny
   std::vector<Suspect> device;    // device-flow grants allowed then that sep2025 stops
 };
@@ -103,8 +103,9 @@ void PrintGrants(std::vector<Suspect> grants) {
     const Suspect& s = grants[i];
     std::cout << "  " << FormatOutput(s.event.ts) << "  user " << s.event.user.value_or("?")
               << "  app " << s.event.app.value_or("?") << "  flow " << s.line.flow.value_or("?")
-              << "  id " << s.event.id.value_or("-") << "\n      as-of: "
-              << ShortDecision(s.line.decisions.as_of) << "; first stopped by " << StoppedBy(s.line) << "\n";
+              << "  id " << s.event.id.value_or("-")
+              << "\n      as-of: " << ShortDecision(s.line.decisions.as_of) << "; first stopped by "
+              << StoppedBy(s.line) << "\n";
   }
   if (grants.size() > 8) std::cout << "  ... and " << grants.size() - 8 << " more\n";
 }
@@ -118,20 +119,25 @@ void PrintImpact(const Impact& im, const std::string& db) {
   for (int i = 0; i < 3; ++i) {
     const Flip& f = im.flips[i];
     std::cout << "\n  " << kChanges[i] << "\n"
-              << "    allow -> deny: " << f.allow_to_deny << "   deny -> allow: " << f.deny_to_allow << "\n"
+              << "    allow -> deny: " << f.allow_to_deny << "   deny -> allow: " << f.deny_to_allow
+              << "\n"
               << "    apps that flip most:  " << Top(f.apps, 4) << "\n"
               << "    users that flip most: " << Top(f.users, 4) << "\n";
   }
   std::cout << "\nSuspect grants: authorizations the platform recorded as successful although the\n"
-               "rules in force say deny (" << im.suspects.size() << ")\n";
+               "rules in force say deny ("
+            << im.suspects.size() << ")\n";
   PrintGrants(im.suspects);
-  std::cout << "\nDevice-flow grants of uninstalled apps (the 2025 vishing pattern), allowed then,\n"
-               "stopped by the Sept 2025 rules (" << im.device.size() << ")\n";
+  std::cout
+      << "\nDevice-flow grants of uninstalled apps (the 2025 vishing pattern), allowed then,\n"
+         "stopped by the Sept 2025 rules ("
+      << im.device.size() << ")\n";
   PrintGrants(im.device);
   std::string ex = im.suspects.empty() ? "1" : im.suspects[0].event.id.value_or("1");
   std::cout << "\nExplore the store:\n"
             << "  authtrail replay --db " << db << " --format table --since 2025-09-01T00:00:00Z\n"
-            << "  authtrail diff --db " << db << " --from api2014 --to sep2025 --group-by app --format table\n"
+            << "  authtrail diff --db " << db
+            << " --from api2014 --to sep2025 --group-by app --format table\n"
             << "  authtrail explain --db " << db << " --event " << ex << "\n"
             << "  authtrail verify --db " << db << "\n";
 }
@@ -168,10 +174,11 @@ Status RunDemoWith(const GenOptions& g, std::string db) {
   std::cout << "verified: " << v.records << " records, head seq " << v.head.seq << " hash "
             << Hex(v.head.hash).substr(0, 16) << "...\n";
   Impact impact;
-  AT_RETURN_IF_ERROR(ReplayStore(st.get(), {}, {}, [&](const Event& e, const replay::ReplayLine& l) {
-    Count(e, l, &impact);
-    return Status::Ok();
-  }));
+  AT_RETURN_IF_ERROR(
+      ReplayStore(st.get(), {}, {}, [&](const Event& e, const replay::ReplayLine& l) {
+        Count(e, l, &impact);
+        return Status::Ok();
+      }));
   PrintImpact(impact, db);
   return Status::Ok();
 }
@@ -182,12 +189,13 @@ int RunDemo(int argc, char** argv) {
   GenOptions g;
   std::string db;
   po::options_description options("Options");
-  options.add_options()
-      ("db", po::value(&db)->value_name("DIR"), "store directory (default: a new temporary directory)")
-      ("orgs", po::value(&g.orgs)->default_value(g.orgs)->value_name("N"), "orgs to generate")
-      ("users", po::value(&g.users)->default_value(g.users)->value_name("N"), "users in total")
-      ("events", po::value(&g.events)->default_value(g.events)->value_name("N"), "access events in total")
-      ("seed", po::value(&g.seed)->default_value(g.seed)->value_name("S"), "random seed");
+  options.add_options()("db", po::value(&db)->value_name("DIR"),
+                        "store directory (default: a new temporary directory)")(
+      "orgs", po::value(&g.orgs)->default_value(g.orgs)->value_name("N"), "orgs to generate")(
+      "users", po::value(&g.users)->default_value(g.users)->value_name("N"), "users in total")(
+      "events", po::value(&g.events)->default_value(g.events)->value_name("N"),
+      "access events in total")("seed", po::value(&g.seed)->default_value(g.seed)->value_name("S"),
+                                "random seed");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kHelp, options, nullptr, argc, argv, &vm)) return *code;
   if (g.orgs == 0) return ReportError("demo", Status::InvalidArgument("--orgs must be at least 1"));

@@ -69,8 +69,8 @@ void AppendCountsJson(const std::map<std::string, uint64_t>& m, std::string* out
 void PrintJsonl(const ColumnSpec& from, const ColumnSpec& to, const std::string& by,
                 const Counts& c, const std::vector<Changed>& changed, std::string* out) {
   *out += "{\"summary\":{\"from\":\"" + from.name + "\",\"to\":\"" + to.name +
-          "\",\"events\":" + std::to_string(c.events) + ",\"changed\":" +
-          std::to_string(changed.size()) + ",\"transitions\":";
+          "\",\"events\":" + std::to_string(c.events) +
+          ",\"changed\":" + std::to_string(changed.size()) + ",\"transitions\":";
   AppendCountsJson(c.transitions, out);
   *out += "}}\n";
   for (const auto& [group, transitions] : c.groups) {
@@ -135,12 +135,12 @@ int RunDiff(int argc, char** argv) {
   FilterOptions filter_options;
   po::options_description options("Options");
   AddDbOption(&options, &db);
-  options.add_options()
-      ("from", po::value(&from_id)->required()->value_name("R"), "the rule set before")
-      ("to", po::value(&to_id)->required()->value_name("R"), "the rule set after")
-      ("group-by", po::value(&group_by)->default_value("app")->value_name("G"),
-       "app, user, reason (the 'to' reason) or kind")
-      ("format", po::value(&format)->default_value("jsonl")->value_name("F"), "jsonl, csv or table");
+  options.add_options()("from", po::value(&from_id)->required()->value_name("R"),
+                        "the rule set before")("to", po::value(&to_id)->required()->value_name("R"),
+                                               "the rule set after")(
+      "group-by", po::value(&group_by)->default_value("app")->value_name("G"),
+      "app, user, reason (the 'to' reason) or kind")(
+      "format", po::value(&format)->default_value("jsonl")->value_name("F"), "jsonl, csv or table");
   AddFilterOptions(&options, &filter_options);
   AddReadingOption(&options, &reading_args);
   po::variables_map vm;
@@ -150,7 +150,8 @@ int RunDiff(int argc, char** argv) {
   auto to = OneColumn("--to", to_id);
   if (!to.ok()) return ReportError("diff", to.status());
   if (group_by != "app" && group_by != "user" && group_by != "reason" && group_by != "kind") {
-    return ReportError("diff", Status::InvalidArgument("--group-by: expected app, user, reason or kind"));
+    return ReportError("diff",
+                       Status::InvalidArgument("--group-by: expected app, user, reason or kind"));
   }
   if (format != "jsonl" && format != "csv" && format != "table") {
     return ReportError("diff", Status::InvalidArgument("--format: expected jsonl, csv or table"));

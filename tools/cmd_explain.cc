@@ -54,7 +54,8 @@ Result<Event> HypotheticalEvent(const Args& a) {
   AT_ASSIGN_OR_RETURN(e.ts, ParseRfc3339(a.at));
   auto kind = KindFromName(a.kind);
   if (!kind || !IsAccessKind(*kind) || *kind == Kind::kOauthRevoke) {
-    return Status::InvalidArgument("--kind: expected login.ui, oauth.authorize, oauth.token, api.call or soap.login");
+    return Status::InvalidArgument(
+        "--kind: expected login.ui, oauth.authorize, oauth.token, api.call or soap.login");
   }
   e.kind = *kind;
   if (!a.app.empty()) e.app = a.app;
@@ -130,12 +131,14 @@ void PrintText(const Event& e, const replay::ReplayLine& line, const std::vector
   if (line.flow) *out += " flow " + *line.flow;
   if (e.outcome) *out += std::string(" recorded ") + fb::EnumNameOutcome(*e.outcome);
   auto rs = line.decisions.as_of_rule_set;
-  *out += "\nrule set in force: " + (rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate (rollout window)") + "\n\n";
+  *out += "\nrule set in force: " +
+          (rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate (rollout window)") + "\n\n";
   const std::vector<ColumnSpec> columns = *ParseRules("as-of,pre2014,api2014,sep2025,dec2025");
   for (const ColumnSpec& c : columns) {
     const replay::Decision& d = DecisionOf(line, c);
     *out += "  " + c.name + std::string(9 - c.name.size(), ' ') + ShortDecision(d);
-    if (d.clause != replay::Clause::kNone) *out += "  (clause " + std::string(replay::ClauseName(d.clause)) + ")";
+    if (d.clause != replay::Clause::kNone)
+      *out += "  (clause " + std::string(replay::ClauseName(d.clause)) + ")";
     std::string json;
     AppendDecisionJson(d, &json);
     *out += "\n           " + json + "\n";
@@ -161,8 +164,9 @@ void PrintJson(const Event& e, const replay::ReplayLine& line, const std::vector
     if (i) *out += ',';
     *out += "{\"fact\":";
     AppendJsonString(src[i].fact, out);
-    *out += ",\"seq\":" + std::to_string(src[i].seq) + ",\"ts\":\"" + FormatOutput(src[i].event.ts) +
-            "\",\"kind\":\"" + std::string(KindName(src[i].event.kind)) + "\"";
+    *out += ",\"seq\":" + std::to_string(src[i].seq) + ",\"ts\":\"" +
+            FormatOutput(src[i].event.ts) + "\",\"kind\":\"" +
+            std::string(KindName(src[i].event.kind)) + "\"";
     if (src[i].event.actor) *out += ",\"actor\":", AppendJsonString(*src[i].event.actor, out);
     if (src[i].event.id) *out += ",\"id\":", AppendJsonString(*src[i].event.id, out);
     *out += ",\"batch\":";
@@ -196,8 +200,10 @@ Status RunExplainWith(const Args& a) {
   AT_ASSIGN_OR_RETURN(auto sources, LoadSources(st.get(), line));
   AT_ASSIGN_OR_RETURN(auto batches, LoadBatches(st.get()));
   OutputBuffer out(stdout);
-  if (a.format == "json") PrintJson(target, line, sources, batches, out.buffer());
-  else PrintText(target, line, sources, batches, out.buffer());
+  if (a.format == "json")
+    PrintJson(target, line, sources, batches, out.buffer());
+  else
+    PrintText(target, line, sources, batches, out.buffer());
   return out.Flush();
 }
 
@@ -207,16 +213,19 @@ int RunExplain(int argc, char** argv) {
   Args a;
   po::options_description options("Options");
   AddDbOption(&options, &a.db);
-  options.add_options()
-      ("event", po::value(&a.event)->value_name("ID_OR_SEQ"), "a stored access event: seq or source id")
-      ("org", po::value(&a.org)->value_name("ID"), "hypothetical: the org")
-      ("user", po::value(&a.user)->value_name("ID"), "hypothetical: the user")
-      ("app", po::value(&a.app)->value_name("APP"), "hypothetical: the connected app")
-      ("kind", po::value(&a.kind)->value_name("KIND"), "hypothetical: oauth.authorize, oauth.token, api.call, ...")
-      ("flow", po::value(&a.flow)->value_name("F"), "hypothetical authorize flow: web_server, user_agent, device")
-      ("grant", po::value(&a.grant)->value_name("G"), "hypothetical token grant: refresh_token, jwt_bearer, password, ...")
-      ("at", po::value(&a.at)->value_name("TS"), "hypothetical: when (RFC 3339)")
-      ("format", po::value(&a.format)->default_value("text")->value_name("F"), "text or json");
+  options.add_options()("event", po::value(&a.event)->value_name("ID_OR_SEQ"),
+                        "a stored access event: seq or source id")(
+      "org", po::value(&a.org)->value_name("ID"), "hypothetical: the org")(
+      "user", po::value(&a.user)->value_name("ID"), "hypothetical: the user")(
+      "app", po::value(&a.app)->value_name("APP"), "hypothetical: the connected app")(
+      "kind", po::value(&a.kind)->value_name("KIND"),
+      "hypothetical: oauth.authorize, oauth.token, api.call, ...")(
+      "flow", po::value(&a.flow)->value_name("F"),
+      "hypothetical authorize flow: web_server, user_agent, device")(
+      "grant", po::value(&a.grant)->value_name("G"),
+      "hypothetical token grant: refresh_token, jwt_bearer, password, ...")(
+      "at", po::value(&a.at)->value_name("TS"), "hypothetical: when (RFC 3339)")(
+      "format", po::value(&a.format)->default_value("text")->value_name("F"), "text or json");
   AddReadingOption(&options, &a.readings);
   po::variables_map vm;
   if (auto code = ParseCommandLine(kHelp, options, nullptr, argc, argv, &vm)) return *code;

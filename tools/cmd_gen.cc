@@ -31,12 +31,13 @@ int RunGen(int argc, char** argv) {
   GenOptions g;
   std::string out_path;
   po::options_description options("Options");
-  options.add_options()
-      ("orgs", po::value(&g.orgs)->default_value(g.orgs)->value_name("N"), "number of orgs (org 0 is the largest)")
-      ("users", po::value(&g.users)->default_value(g.users)->value_name("N"), "users in total")
-      ("events", po::value(&g.events)->default_value(g.events)->value_name("N"), "access events in total")
-      ("seed", po::value(&g.seed)->default_value(g.seed)->value_name("S"), "random seed")
-      ("out", po::value(&out_path)->value_name("FILE"), "output file (default: standard output)");
+  options.add_options()("orgs", po::value(&g.orgs)->default_value(g.orgs)->value_name("N"),
+                        "number of orgs (org 0 is the largest)")(
+      "users", po::value(&g.users)->default_value(g.users)->value_name("N"), "users in total")(
+      "events", po::value(&g.events)->default_value(g.events)->value_name("N"),
+      "access events in total")("seed", po::value(&g.seed)->default_value(g.seed)->value_name("S"),
+                                "random seed")("out", po::value(&out_path)->value_name("FILE"),
+                                               "output file (default: standard output)");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kHelp, options, nullptr, argc, argv, &vm)) return *code;
   if (g.orgs == 0) return ReportError("gen", Status::InvalidArgument("--orgs must be at least 1"));

@@ -79,8 +79,8 @@ Status Reject(IngestRun* run, const std::string& input, uint64_t line_no, std::s
   return run->rejects->Write(raw);
 }
 
-Status IngestLine(IngestRun* run, const std::string& input, uint64_t line_no,
-                  std::string_view line, Event* event) {
+Status IngestLine(IngestRun* run, const std::string& input, uint64_t line_no, std::string_view line,
+                  Event* event) {
   ++run->counts.read;
   ingest::LineError error;
   if (!run->parser.Parse(line, event, &error)) {
@@ -123,7 +123,8 @@ MicrosUtc WallClockNow() {
 
 // Fails fast, before the store is touched, on inputs that cannot be read.
 Status CheckInputs(const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return Status::InvalidArgument("no input files (give FILE... or - for stdin)");
+  if (inputs.empty())
+    return Status::InvalidArgument("no input files (give FILE... or - for stdin)");
   int stdin_count = 0;
   for (const auto& in : inputs) {
     if (in == "-") {
@@ -146,9 +147,9 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
   so.create_if_missing = true;
   AT_ASSIGN_OR_RETURN(auto st, store::Store::Open(opt.db, so));
   AT_ASSIGN_OR_RETURN(auto writer, st->BeginBatch({0, WallClockNow(), kVersion, opt.inputs}));
-  *rejects_path = opt.rejects.empty() ? opt.db + "/rejects/batch-" +
-                                            std::to_string(writer->number()) + ".jsonl"
-                                      : opt.rejects;
+  *rejects_path = opt.rejects.empty()
+                      ? opt.db + "/rejects/batch-" + std::to_string(writer->number()) + ".jsonl"
+                      : opt.rejects;
   RejectSink rejects(*rejects_path);
   *counts = {};
   IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet};
@@ -171,19 +172,18 @@ int RunIngest(int argc, char** argv) {
   IngestOptions opt;
   po::options_description options("Options");
   AddDbOption(&options, &opt.db);
-  options.add_options()
-      ("format", po::value(&opt.format)->default_value("jsonl")->value_name("F"),
-       "input format: jsonl (native events; Salesforce export formats come later)")
-      ("rejects", po::value(&opt.rejects)->value_name("FILE"),
-       "where rejected lines are copied (default DIR/rejects/batch-N.jsonl)")
-      ("input", po::value(&opt.inputs)->multitoken(), "input files");
+  options.add_options()(
+      "format", po::value(&opt.format)->default_value("jsonl")->value_name("F"),
+      "input format: jsonl (native events; Salesforce export formats come later)")(
+      "rejects", po::value(&opt.rejects)->value_name("FILE"),
+      "where rejected lines are copied (default DIR/rejects/batch-N.jsonl)")(
+      "input", po::value(&opt.inputs)->multitoken(), "input files");
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
   if (auto code = ParseCommandLine(kHelp, options, &pos, argc, argv, &vm)) return *code;
   if (opt.format != "jsonl") {
-    std::cerr << "authtrail ingest: unknown --format '" << opt.format
-              << "' (supported: jsonl)\n";
+    std::cerr << "authtrail ingest: unknown --format '" << opt.format << "' (supported: jsonl)\n";
     return kExitUsage;
   }
   if (Status s = CheckInputs(opt.inputs); !s.ok()) return ReportError("ingest", s);

@@ -35,9 +35,8 @@ constexpr HelpText kHelp = {
     "5 store unavailable."};
 
 // Common fields first, then the kind's own fields in events.md order.
-constexpr Field kCommonFields[] = {Field::kTs,     Field::kOrg,     Field::kKind,
-                                   Field::kId,     Field::kActor,   Field::kSource,
-                                   Field::kOutcome, Field::kStatus};
+constexpr Field kCommonFields[] = {Field::kTs,    Field::kOrg,    Field::kKind,    Field::kId,
+                                   Field::kActor, Field::kSource, Field::kOutcome, Field::kStatus};
 
 void AppendEventLine(uint64_t seq, const Event& e, std::string* out) {
   *out += "{\"seq\":";
@@ -74,8 +73,9 @@ void AppendBatchLine(const BatchBeginInfo& b, uint64_t begin_seq, const BatchEnd
   }
   *out += ']';
   if (end != nullptr) {
-    *out += ",\"read\":" + std::to_string(end->read) + ",\"stored\":" +
-            std::to_string(end->stored) + ",\"duplicates\":" + std::to_string(end->duplicates) +
+    *out += ",\"read\":" + std::to_string(end->read) +
+            ",\"stored\":" + std::to_string(end->stored) +
+            ",\"duplicates\":" + std::to_string(end->duplicates) +
             ",\"rejected\":" + std::to_string(end->rejected);
   }
   *out += std::string(",\"complete\":") + (end != nullptr ? "true" : "false") + "}\n";

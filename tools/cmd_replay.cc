@@ -68,10 +68,11 @@ int RunReplay(int argc, char** argv) {
   FilterOptions filter_options;
   po::options_description options("Options");
   AddDbOption(&options, &db);
-  options.add_options()
-      ("rules", po::value(&rules)->default_value("as-of,pre2014,api2014,sep2025,dec2025")
-           ->value_name("LIST"), "decision columns to print, comma-separated")
-      ("format", po::value(&format)->default_value("jsonl")->value_name("F"), "jsonl, csv or table");
+  options.add_options()(
+      "rules",
+      po::value(&rules)->default_value("as-of,pre2014,api2014,sep2025,dec2025")->value_name("LIST"),
+      "decision columns to print, comma-separated")(
+      "format", po::value(&format)->default_value("jsonl")->value_name("F"), "jsonl, csv or table");
   AddFilterOptions(&options, &filter_options);
   AddReadingOption(&options, &reading_args);
   po::variables_map vm;
@@ -94,10 +95,11 @@ int RunReplay(int argc, char** argv) {
   replay::ReplayOptions ro;
   ro.readings = *readings;
   Progress progress;
-  Status s = ReplayStore(st->get(), *filter, ro, [&](const Event& e, const replay::ReplayLine& line) {
-    if (progress.Due()) progress.Show("replay: seq " + std::to_string(line.seq));
-    return printer.Print(e, line);
-  });
+  Status s =
+      ReplayStore(st->get(), *filter, ro, [&](const Event& e, const replay::ReplayLine& line) {
+        if (progress.Due()) progress.Show("replay: seq " + std::to_string(line.seq));
+        return printer.Print(e, line);
+      });
   progress.Clear();
   if (s.ok()) s = out.Flush();
   return s.ok() ? kExitOk : ReportError("replay", s);

@@ -37,8 +37,7 @@ int RunVerify(int argc, char** argv) {
   Progress progress;
   auto report = (*opened)->Verify([&](uint64_t done, uint64_t total) {
     if (progress.Due()) {
-      progress.Show("verify: " + std::to_string(done) + " / " + std::to_string(total) +
-                    " records");
+      progress.Show("verify: " + std::to_string(done) + " / " + std::to_string(total) + " records");
     }
   });
   progress.Clear();

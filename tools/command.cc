@@ -10,12 +10,10 @@ namespace authtrail::tools {
 namespace {
 
 constexpr Command kCommands[] = {
-    {"demo", "generate a sample history, replay it, print the impact of each rule change",
-     RunDemo},
+    {"demo", "generate a sample history, replay it, print the impact of each rule change", RunDemo},
     {"ingest", "append events from files (or - for standard input) to the store", RunIngest},
     {"verify", "recompute the store's integrity chain and check every index", RunVerify},
-    {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)",
-     RunLog},
+    {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)", RunLog},
     {"replay", "decide every access event under the as-of rule set and each of the four",
      RunReplay},
     {"diff", "list the access events whose decision differs between two rule sets", RunDiff},
@@ -38,8 +36,8 @@ void AddDbOption(po::options_description* options, std::string* db) {
 }
 
 std::optional<int> ParseCommandLine(const HelpText& help, const po::options_description& options,
-                                    const po::positional_options_description* positional,
-                                    int argc, char** argv, po::variables_map* vm) {
+                                    const po::positional_options_description* positional, int argc,
+                                    char** argv, po::variables_map* vm) {
   po::options_description all = options;
   all.add_options()("help,h", "show this help and exit");
   try {

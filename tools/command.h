@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-
 #include <optional>
 #include <span>
 #include <string>
@@ -41,10 +40,10 @@ struct HelpText {
 
 // Parses a command's options. Returns an exit code to stop with (0 after
 // --help, 2 with a message on a usage error), or nullopt to go on.
-std::optional<int> ParseCommandLine(const HelpText& help,
-                                    const boost::program_options::options_description& options,
-                                    const boost::program_options::positional_options_description* positional,
-                                    int argc, char** argv, boost::program_options::variables_map* vm);
+std::optional<int> ParseCommandLine(
+    const HelpText& help, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description* positional, int argc, char** argv,
+    boost::program_options::variables_map* vm);
 
 // The --db option every store command takes (default ./authtrail.db).
 void AddDbOption(boost::program_options::options_description* options, std::string* db);

@@ -6,10 +6,14 @@ namespace authtrail::tools {
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument: return kExitUsage;
-    case StatusCode::kCorruption: return kExitIntegrity;
-    default: return kExitUnavailable;
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+      return kExitUsage;
+    case StatusCode::kCorruption:
+      return kExitIntegrity;
+    default:
+      return kExitUnavailable;
   }
 }
 

@@ -19,7 +19,8 @@ Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string
     if (!found && e.id == key) found.emplace(s, e);
     return Status::Ok();
   }));
-  if (!found) return Status::InvalidArgument("--event: no stored event with seq or id '" + key + "'");
+  if (!found)
+    return Status::InvalidArgument("--event: no stored event with seq or id '" + key + "'");
   return *found;
 }
 
@@ -43,7 +44,8 @@ Result<replay::ReplayLine> ExplainDecide(store::Store* st, const Event& target, 
     return Status::Ok();
   }));
   if (target_seq == 0) return replayer.Hypothetical(target);
-  if (!line) return Status::Corruption("event seq " + std::to_string(target_seq) + " was not replayed");
+  if (!line)
+    return Status::Corruption("event seq " + std::to_string(target_seq) + " was not replayed");
   return *line;
 }
 

@@ -11,8 +11,8 @@ namespace {
 Result<MicrosUtc> ParseTimeOption(const char* name, const std::string& v) {
   Result<MicrosUtc> t = ParseRfc3339(v);
   if (!t.ok()) {
-    return Status::InvalidArgument(std::string(name) + ": " + t.status().message() + " in '" +
-                                   v + "' (use RFC 3339, e.g. 2025-09-01T00:00:00Z)");
+    return Status::InvalidArgument(std::string(name) + ": " + t.status().message() + " in '" + v +
+                                   "' (use RFC 3339, e.g. 2025-09-01T00:00:00Z)");
   }
   return t;
 }
@@ -29,13 +29,13 @@ std::string KindList() {
 }  // namespace
 
 void AddFilterOptions(po::options_description* options, FilterOptions* f) {
-  options->add_options()
-      ("org", po::value(&f->org)->value_name("ID"), "only this org (15 or 18 characters)")
-      ("user", po::value(&f->user)->value_name("ID"), "only this user (id or username as stored)")
-      ("app", po::value(&f->app)->value_name("APP"), "only this connected app, as stored")
-      ("since", po::value(&f->since)->value_name("TS"), "only events at or after TS (RFC 3339)")
-      ("until", po::value(&f->until)->value_name("TS"), "only events before TS (RFC 3339)")
-      ("kind", po::value(&f->kind)->value_name("KIND"), "only this event kind, e.g. api.call");
+  options->add_options()("org", po::value(&f->org)->value_name("ID"),
+                         "only this org (15 or 18 characters)")(
+      "user", po::value(&f->user)->value_name("ID"), "only this user (id or username as stored)")(
+      "app", po::value(&f->app)->value_name("APP"), "only this connected app, as stored")(
+      "since", po::value(&f->since)->value_name("TS"), "only events at or after TS (RFC 3339)")(
+      "until", po::value(&f->until)->value_name("TS"), "only events before TS (RFC 3339)")(
+      "kind", po::value(&f->kind)->value_name("KIND"), "only this event kind, e.g. api.call");
 }
 
 Result<store::ScanFilter> BuildFilter(const FilterOptions& f) {
@@ -60,8 +60,8 @@ Result<store::ScanFilter> BuildFilter(const FilterOptions& f) {
   if (!f.kind.empty()) {
     out.kind = KindFromName(f.kind);
     if (!out.kind) {
-      return Status::InvalidArgument("--kind: unknown kind '" + f.kind + "' (one of: " +
-                                     KindList() + ")");
+      return Status::InvalidArgument("--kind: unknown kind '" + f.kind +
+                                     "' (one of: " + KindList() + ")");
     }
   }
   return out;

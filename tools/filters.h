@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-
 #include <string>
 
 #include "common/status.h"
@@ -18,7 +17,8 @@ struct FilterOptions {
 void AddFilterOptions(boost::program_options::options_description* options, FilterOptions* f);
 
 // kInvalidArgument naming the option and how to fix it, e.g.
-// "--since: bad date (expected YYYY-MM-DD) in '2025-13-01' (use RFC 3339, e.g. 2025-09-01T00:00:00Z)".
+// "--since: bad date (expected YYYY-MM-DD) in '2025-13-01' (use RFC 3339, e.g.
+// 2025-09-01T00:00:00Z)".
 Result<store::ScanFilter> BuildFilter(const FilterOptions& f);
 
 }  // namespace authtrail::tools

@@ -94,8 +94,10 @@ struct ProfileDef {
   const char* name;
   bool api_enabled;
 };
-constexpr ProfileDef kProfiles[] = {{"Standard User", true}, {"Sales", false},
-                                    {"System Administrator", true}, {"Integration", true},
+constexpr ProfileDef kProfiles[] = {{"Standard User", true},
+                                    {"Sales", false},
+                                    {"System Administrator", true},
+                                    {"Integration", true},
                                     {"Customer Community", false}};
 
 class OrgHistory {
@@ -152,9 +154,9 @@ class OrgHistory {
 };
 
 void OrgHistory::Setup() {
-  static constexpr Edition kEditions[] = {Edition::enterprise, Edition::unlimited,
-                                          Edition::professional, Edition::contact_manager,
-                                          Edition::developer, Edition::group, Edition::enterprise};
+  static constexpr Edition kEditions[] = {
+      Edition::enterprise, Edition::unlimited, Edition::professional, Edition::contact_manager,
+      Edition::developer,  Edition::group,     Edition::enterprise};
   edition_ = index_ == 0 ? Edition::enterprise : kEditions[rng_.Below(std::size(kEditions))];
   created_ = At(2013, 1, 15) + static_cast<MicrosUtc>(rng_.Below(3 * 365)) * kDay;
   enforcing_ = edition_ == Edition::enterprise || edition_ == Edition::unlimited ||
@@ -163,17 +165,27 @@ void OrgHistory::Setup() {
   org_api_ = enforcing_ || edition_ == Edition::performance;
   if (edition_ == Edition::professional && rng_.Chance(0.5)) {
     org_api_ = true;
-    Emit(Line(created_ + kSecond, org_, "org.setting").Str("setting", "api_feature").Bool("enabled", true).Done());
+    Emit(Line(created_ + kSecond, org_, "org.setting")
+             .Str("setting", "api_feature")
+             .Bool("enabled", true)
+             .Done());
   }
   for (int p = 0; p < static_cast<int>(std::size(kProfiles)); ++p) {
-    Emit(Line(created_ + 2 * kSecond, org_, "profile.permission").Str("profile", Profile(p))
-             .Str("permission", "api_enabled").Bool("enabled", kProfiles[p].api_enabled).Done());
+    Emit(Line(created_ + 2 * kSecond, org_, "profile.permission")
+             .Str("profile", Profile(p))
+             .Str("permission", "api_enabled")
+             .Bool("enabled", kProfiles[p].api_enabled)
+             .Done());
   }
   const std::pair<const char*, const char*> sets[] = {
-      {"UseAny", "use_any_api_client"}, {"ApproveUninstalled", "approve_uninstalled_connected_apps"}};
+      {"UseAny", "use_any_api_client"},
+      {"ApproveUninstalled", "approve_uninstalled_connected_apps"}};
   for (auto [set, perm] : sets) {
-    Emit(Line(created_ + 3 * kSecond, org_, "permset.permission").Str("permset", Permset(set))
-             .Str("permission", perm).Bool("enabled", true).Done());
+    Emit(Line(created_ + 3 * kSecond, org_, "permset.permission")
+             .Str("permset", Permset(set))
+             .Str("permission", perm)
+             .Bool("enabled", true)
+             .Done());
   }
   SetupApps();
   SetupUsers();
@@ -203,19 +215,31 @@ void OrgHistory::SetupApps() {
     }
   }
   // Dataloader.io is admin-approved, pre-authorized through a permission set.
-  Emit(Line(t + 2 * kSecond, org_, "app.policy").Str("app", "3MVG9DataloaderIo")
-           .Str("permitted_users", "admin_approved").Str("policy_source", "ui").Done());
-  Emit(Line(t + 2 * kSecond, org_, "app.access").Str("app", "3MVG9DataloaderIo")
-           .Str("permset", Permset("AllowDataloaderIo")).Bool("enabled", true).Done());
+  Emit(Line(t + 2 * kSecond, org_, "app.policy")
+           .Str("app", "3MVG9DataloaderIo")
+           .Str("permitted_users", "admin_approved")
+           .Str("policy_source", "ui")
+           .Done());
+  Emit(Line(t + 2 * kSecond, org_, "app.access")
+           .Str("app", "3MVG9DataloaderIo")
+           .Str("permset", Permset("AllowDataloaderIo"))
+           .Bool("enabled", true)
+           .Done());
 }
 
 void OrgHistory::SetupUsers() {
-  static constexpr std::pair<UserType, int> kMix[] = {
-      {UserType::internal, 0}, {UserType::internal, 0}, {UserType::internal, 0},
-      {UserType::internal, 1}, {UserType::internal, 1}, {UserType::internal, 2},
-      {UserType::customer_partner, 4}, {UserType::chatter_external, 4},
-      {UserType::chatter_free, 1}, {UserType::chatter_only, 1},
-      {UserType::integration_api_only, 3}, {UserType::platform_integration_user, 3}};
+  static constexpr std::pair<UserType, int> kMix[] = {{UserType::internal, 0},
+                                                      {UserType::internal, 0},
+                                                      {UserType::internal, 0},
+                                                      {UserType::internal, 1},
+                                                      {UserType::internal, 1},
+                                                      {UserType::internal, 2},
+                                                      {UserType::customer_partner, 4},
+                                                      {UserType::chatter_external, 4},
+                                                      {UserType::chatter_free, 1},
+                                                      {UserType::chatter_only, 1},
+                                                      {UserType::integration_api_only, 3},
+                                                      {UserType::platform_integration_user, 3}};
   for (uint32_t i = 0; i < n_users_; ++i) {
     auto [type, profile] = kMix[i < std::size(kMix) ? i : rng_.Below(std::size(kMix))];
     User u{Id15("0055g0000", index_ * 100000 + i), type, profile};
@@ -223,16 +247,25 @@ void OrgHistory::SetupUsers() {
     u.approve = profile == 2;
     u.dataloader_io = type == UserType::internal && rng_.Chance(0.2);
     MicrosUtc t = created_ + (10 + i) * kSecond;
-    Emit(Line(t, org_, "user.upsert").Str("user", u.id)
-             .Str("username", "user" + std::to_string(i) + "@org" + std::to_string(index_) + ".example.com")
-             .Str("user_type", fb::EnumNameUserType(type)).Str("profile", Profile(profile))
-             .Bool("active", true).Done());
+    Emit(Line(t, org_, "user.upsert")
+             .Str("user", u.id)
+             .Str("username",
+                  "user" + std::to_string(i) + "@org" + std::to_string(index_) + ".example.com")
+             .Str("user_type", fb::EnumNameUserType(type))
+             .Str("profile", Profile(profile))
+             .Bool("active", true)
+             .Done());
     if (u.use_any) {
-      Emit(Line(t, org_, "permset.assign").Str("permset", Permset("UseAny")).Str("user", u.id).Done());
+      Emit(Line(t, org_, "permset.assign")
+               .Str("permset", Permset("UseAny"))
+               .Str("user", u.id)
+               .Done());
     }
     if (u.approve) {
-      Emit(Line(At(2025, 9, 10), org_, "permset.assign").Str("permset", Permset("ApproveUninstalled"))
-               .Str("user", u.id).Done());
+      Emit(Line(At(2025, 9, 10), org_, "permset.assign")
+               .Str("permset", Permset("ApproveUninstalled"))
+               .Str("user", u.id)
+               .Done());
     }
     users_.push_back(u);
   }
@@ -244,20 +277,30 @@ void OrgHistory::Milestones() {
   // admin-approved preference; the Sept 2025 change is known for some orgs.
   if (index_ == 0 || rng_.Chance(0.5)) {
     MicrosUtc aac = index_ == 0 ? At(2021, 3, 1) : At(2019 + static_cast<int>(rng_.Below(5)), 6, 1);
-    Emit(Line(aac, org_, "org.setting").Str("setting", "api_access_control").Bool("enabled", true).Done());
+    Emit(Line(aac, org_, "org.setting")
+             .Str("setting", "api_access_control")
+             .Bool("enabled", true)
+             .Done());
     // Org 0's admins limit API access to allowlisted apps after the vishing wave.
     MicrosUtc pref = index_ == 0 ? At(2025, 10, 1) : aac + 180 * kDay;
     pref_from_ = pref;
-    Emit(Line(pref, org_, "org.setting").Str("setting", "admin_approved_apps_only")
-             .Bool("enabled", true).Str("actor", users_[5 % users_.size()].id).Done());
-    Emit(Line(pref, org_, "org.setting").Str("setting", "visualforce_api_access")
-             .Bool("enabled", rng_.Chance(0.5)).Done());
+    Emit(Line(pref, org_, "org.setting")
+             .Str("setting", "admin_approved_apps_only")
+             .Bool("enabled", true)
+             .Str("actor", users_[5 % users_.size()].id)
+             .Done());
+    Emit(Line(pref, org_, "org.setting")
+             .Str("setting", "visualforce_api_access")
+             .Bool("enabled", rng_.Chance(0.5))
+             .Done());
   }
   if (index_ % 2 == 0) {
     t3_ = At(2025, 9, 2) + static_cast<MicrosUtc>(rng_.Below(15)) * kDay;
     Emit(Line(t3_, org_, "org.enforcement").Str("change", "sep2025").Time("at", t3_).Done());
-    Emit(Line(At(2025, 12, 9), org_, "org.enforcement").Str("change", "dec2025")
-             .Time("at", At(2025, 12, 9)).Done());
+    Emit(Line(At(2025, 12, 9), org_, "org.enforcement")
+             .Str("change", "dec2025")
+             .Time("at", At(2025, 12, 9))
+             .Done());
   } else {
     t3_ = At(2025, 9, 17);
   }
@@ -266,8 +309,11 @@ void OrgHistory::Milestones() {
     if (!users_[i].dataloader_io) continue;
     MicrosUtc from = At(2022, 1, 1) + static_cast<MicrosUtc>(rng_.Below(3 * 365)) * kDay;
     users_[i].dataloader_from = from;
-    Emit(Line(from, org_, "permset.assign").Str("permset", Permset("AllowDataloaderIo"))
-             .Str("user", users_[i].id).Time("expires_at", from + 7 * kDay).Done());
+    Emit(Line(from, org_, "permset.assign")
+             .Str("permset", Permset("AllowDataloaderIo"))
+             .Str("user", users_[i].id)
+             .Time("expires_at", from + 7 * kDay)
+             .Done());
   }
 }
 
@@ -275,7 +321,8 @@ void OrgHistory::Milestones() {
 // integration user that relies on Use Any API Client across Dec 2025.
 void OrgHistory::Incidents() {
   const std::string fake = "3MVG9DataL0ader";
-  Emit(Line(At(2025, 6, 10), org_, "app.upsert").Str("app", fake).Str("name", "Data Loader").Done());
+  Emit(
+      Line(At(2025, 6, 10), org_, "app.upsert").Str("app", fake).Str("name", "Data Loader").Done());
   // Victims: standard internal users. The first three approve the fake app by
   // device flow in June; after the Sept 2025 change the attacker switches to a
   // web-server phishing link and three others approve it.
@@ -288,24 +335,49 @@ void OrgHistory::Incidents() {
     bool device = v < 3;
     MicrosUtc t = device ? At(2025, 6, 12 + static_cast<unsigned>(v), 14)
                          : At(2025, 9, 20 + static_cast<unsigned>(v), 10);
-    Emit(Line(t, org_, "oauth.authorize").Str("user", u.id).Str("app", fake)
-             .Str("flow", device ? "device" : "web_server").Str("outcome", "success")
-             .Str("source", "LoginHistory").Str("id", NextId()).Done());
-    Emit(Line(t + 600 * kSecond, org_, "api.call").Str("user", u.id).Str("app", fake)
-             .Str("api_family", "bulk").Str("outcome", "success").Str("id", NextId()).Done());
+    Emit(Line(t, org_, "oauth.authorize")
+             .Str("user", u.id)
+             .Str("app", fake)
+             .Str("flow", device ? "device" : "web_server")
+             .Str("outcome", "success")
+             .Str("source", "LoginHistory")
+             .Str("id", NextId())
+             .Done());
+    Emit(Line(t + 600 * kSecond, org_, "api.call")
+             .Str("user", u.id)
+             .Str("app", fake)
+             .Str("api_family", "bulk")
+             .Str("outcome", "success")
+             .Str("id", NextId())
+             .Done());
   }
   for (const User& u : users_) {
     if (u.type != UserType::integration_api_only) continue;
     const std::string app = "3MVG9ReportPal";
-    Emit(Line(At(2025, 10, 15, 9), org_, "oauth.authorize").Str("user", u.id).Str("app", app)
-             .Str("flow", "web_server").Str("outcome", "success").Str("id", NextId()).Done());
+    Emit(Line(At(2025, 10, 15, 9), org_, "oauth.authorize")
+             .Str("user", u.id)
+             .Str("app", app)
+             .Str("flow", "web_server")
+             .Str("outcome", "success")
+             .Str("id", NextId())
+             .Done());
     for (int d = 0; d < 90; d += 7) {
-      Emit(Line(At(2025, 10, 16, 9) + d * kDay, org_, "oauth.token").Str("user", u.id).Str("app", app)
-               .Str("grant", "refresh_token").Str("outcome", "success").Str("id", NextId()).Done());
+      Emit(Line(At(2025, 10, 16, 9) + d * kDay, org_, "oauth.token")
+               .Str("user", u.id)
+               .Str("app", app)
+               .Str("grant", "refresh_token")
+               .Str("outcome", "success")
+               .Str("id", NextId())
+               .Done());
     }
-    Emit(Line(At(2025, 12, 20, 9), org_, "oauth.authorize").Str("user", u.id).Str("app", app)
-             .Str("flow", "web_server").Str("outcome", "failure")
-             .Str("status", "OAUTH_APPROVAL_ERROR_GENERIC").Str("id", NextId()).Done());
+    Emit(Line(At(2025, 12, 20, 9), org_, "oauth.authorize")
+             .Str("user", u.id)
+             .Str("app", app)
+             .Str("flow", "web_server")
+             .Str("outcome", "failure")
+             .Str("status", "OAUTH_APPROVAL_ERROR_GENERIC")
+             .Str("id", NextId())
+             .Done());
     break;
   }
 }
@@ -333,21 +405,38 @@ void OrgHistory::UseApp(MicrosUtc ts, const User& u, const App& a) {
   if (!authorized_[ui][ai]) {
     bool device = a.role == AppRole::kCli && rng_.Chance(0.5);
     if (device && !a.installed && ts >= t3_) allows = false;
-    Emit(Line(ts, org_, "oauth.authorize").Str("user", u.id).Str("app", a.key)
-             .Str("flow", device ? "device" : mobile ? "user_agent" : "web_server")
-             .Str("outcome", Outcome(allows, 0.0)).Str("source", "LoginHistory").Str("id", NextId()).Done());
+    Emit(Line(ts, org_, "oauth.authorize")
+             .Str("user", u.id)
+             .Str("app", a.key)
+             .Str("flow", device   ? "device"
+                          : mobile ? "user_agent"
+                                   : "web_server")
+             .Str("outcome", Outcome(allows, 0.0))
+             .Str("source", "LoginHistory")
+             .Str("id", NextId())
+             .Done());
     authorized_[ui][ai] = allows;
     return;
   }
   if (rng_.Chance(0.15)) {
-    Emit(Line(ts, org_, "oauth.token").Str("user", u.id).Str("app", a.key).Str("grant", "refresh_token")
-             .Str("outcome", Outcome(allows, 0.01)).Str("id", NextId()).Done());
+    Emit(Line(ts, org_, "oauth.token")
+             .Str("user", u.id)
+             .Str("app", a.key)
+             .Str("grant", "refresh_token")
+             .Str("outcome", Outcome(allows, 0.01))
+             .Str("id", NextId())
+             .Done());
     return;
   }
   static constexpr const char* kFamilies[] = {"rest_data", "soap_data", "bulk", "metadata"};
-  Emit(Line(ts, org_, "api.call").Str("user", u.id).Str("app", a.key)
-           .Str("api_family", kFamilies[rng_.Below(4)]).Str("outcome", Outcome(allows, 0.01))
-           .Str("source", "EventLogFile").Str("id", NextId()).Done());
+  Emit(Line(ts, org_, "api.call")
+           .Str("user", u.id)
+           .Str("app", a.key)
+           .Str("api_family", kFamilies[rng_.Below(4)])
+           .Str("outcome", Outcome(allows, 0.01))
+           .Str("source", "EventLogFile")
+           .Str("id", NextId())
+           .Done());
 }
 
 void OrgHistory::Access(MicrosUtc ts, const User& u) {
@@ -355,24 +444,38 @@ void OrgHistory::Access(MicrosUtc ts, const User& u) {
                   u.type == UserType::chatter_free || u.type == UserType::chatter_only;
   uint64_t roll = rng_.Below(100);
   if (u.type == UserType::integration_api_only && roll < 40) {
-    Emit(Line(ts, org_, "soap.login").Str("user", u.id).Str("outcome", "success").Str("id", NextId()).Done());
+    Emit(Line(ts, org_, "soap.login")
+             .Str("user", u.id)
+             .Str("outcome", "success")
+             .Str("id", NextId())
+             .Done());
     return;
   }
   if (roll < 30 || (external && roll < 80)) {
-    Emit(Line(ts, org_, "login.ui").Str("user", u.id).Str("outcome", "success")
-             .Str("source", "LoginHistory").Str("id", NextId()).Done());
+    Emit(Line(ts, org_, "login.ui")
+             .Str("user", u.id)
+             .Str("outcome", "success")
+             .Str("source", "LoginHistory")
+             .Str("id", NextId())
+             .Done());
     return;
   }
   size_t pick = org_api_ ? rng_.Below(100) : rng_.Below(50);  // no org API: allowlisted apps only
-  bool dataloader_week = u.dataloader_io && ts >= u.dataloader_from &&
-                         ts < u.dataloader_from + 7 * kDay;
+  bool dataloader_week =
+      u.dataloader_io && ts >= u.dataloader_from && ts < u.dataloader_from + 7 * kDay;
   const App* a = &apps_[0];
-  if (pick < 35) a = &apps_[0];
-  else if (pick < 50) a = &apps_[1];
-  else if (pick < 60 && dataloader_week) a = &apps_[2];
-  else if (pick < 70) a = &apps_[5];
-  else if (pick < 75) a = &apps_[4];
-  else a = &apps_[6 + rng_.Below(apps_.size() - 6)];
+  if (pick < 35)
+    a = &apps_[0];
+  else if (pick < 50)
+    a = &apps_[1];
+  else if (pick < 60 && dataloader_week)
+    a = &apps_[2];
+  else if (pick < 70)
+    a = &apps_[5];
+  else if (pick < 75)
+    a = &apps_[4];
+  else
+    a = &apps_[6 + rng_.Below(apps_.size() - 6)];
   UseApp(ts, u, *a);
 }
 
@@ -385,7 +488,8 @@ void OrgHistory::Bulk() {
   for (uint64_t i = 0; i < n_events_; ++i) {
     t += gap * (0.5 + static_cast<double>(rng_.Below(1000)) / 1000.0);
     // A few heavy users do most of the work, as in real orgs.
-    size_t u = rng_.Chance(0.5) ? rng_.Below(std::min<size_t>(users_.size(), 10)) : rng_.Below(users_.size());
+    size_t u = rng_.Chance(0.5) ? rng_.Below(std::min<size_t>(users_.size(), 10))
+                                : rng_.Below(users_.size());
     Access(static_cast<MicrosUtc>(t), users_[u]);
   }
 }
@@ -399,7 +503,9 @@ uint64_t Generate(const GenOptions& o, std::ostream& out) {
   for (uint32_t i = 0; i < orgs; ++i) {
     // Org 0 is the large one: half the users and 60 % of the events.
     uint32_t users = orgs == 1 ? o.users : i == 0 ? o.users / 2 : o.users / 2 / (orgs - 1);
-    uint64_t events = orgs == 1 ? o.events : i == 0 ? o.events * 6 / 10 : o.events * 4 / 10 / (orgs - 1);
+    uint64_t events = orgs == 1 ? o.events
+                      : i == 0  ? o.events * 6 / 10
+                                : o.events * 4 / 10 / (orgs - 1);
     OrgHistory h(i, std::max<uint32_t>(users, 12), events, &rng, &out);
     lines += h.Write();
   }

@@ -22,9 +22,9 @@
 namespace authtrail::tools {
 
 struct GenOptions {
-  uint32_t orgs = 3;            // number of orgs (org 0 is the largest)
-  uint32_t users = 300;         // users in total, spread over the orgs
-  uint64_t events = 30000;      // access events in total (state events come on top)
+  uint32_t orgs = 3;        // number of orgs (org 0 is the largest)
+  uint32_t users = 300;     // users in total, spread over the orgs
+  uint64_t events = 30000;  // access events in total (state events come on top)
   uint64_t seed = 1;
 };
 

@@ -6,7 +6,8 @@
 
 namespace authtrail::tools {
 
-Progress::Progress() : enabled_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
+Progress::Progress()
+    : enabled_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { Clear(); }
 

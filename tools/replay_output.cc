@@ -15,7 +15,8 @@ Result<std::vector<ColumnSpec>> ParseRules(const std::string& list) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string id = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string id =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (id == "as-of") {
       out.push_back({true, RuleSet::kPre2014, id});
     } else if (auto rs = replay::RuleSetFromName(id)) {
@@ -78,9 +79,7 @@ std::vector<std::string> ReadingNames(uint32_t bits) {
   return out;
 }
 
-std::string ReasonText(const Decision& d) {
-  return std::string(replay::ReasonName(d.reason));
-}
+std::string ReasonText(const Decision& d) { return std::string(replay::ReasonName(d.reason)); }
 
 }  // namespace
 
@@ -113,8 +112,10 @@ namespace {
 
 std::vector<std::string> LineFlags(const ReplayLine& line) {
   std::vector<std::string> out;
-  if (line.line_flags & replay::kRecordedAllowPredictedDeny) out.push_back("RECORDED_ALLOW_PREDICTED_DENY");
-  if (line.line_flags & replay::kRecordedDenyPredictedAllow) out.push_back("RECORDED_DENY_PREDICTED_ALLOW");
+  if (line.line_flags & replay::kRecordedAllowPredictedDeny)
+    out.push_back("RECORDED_ALLOW_PREDICTED_DENY");
+  if (line.line_flags & replay::kRecordedDenyPredictedAllow)
+    out.push_back("RECORDED_DENY_PREDICTED_ALLOW");
   return out;
 }
 
@@ -123,14 +124,12 @@ std::string AsOfName(const ReplayLine& line) {
   return rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate";
 }
 
-std::string Outcome(const Event& e) {
-  return e.outcome ? fb::EnumNameOutcome(*e.outcome) : "";
-}
+std::string Outcome(const Event& e) { return e.outcome ? fb::EnumNameOutcome(*e.outcome) : ""; }
 
 }  // namespace
 
-void AppendReplayJson(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
-                      std::string* out) {
+void AppendReplayJson(const Event& e, const ReplayLine& line,
+                      const std::vector<ColumnSpec>& columns, std::string* out) {
   *out += "{\"seq\":" + std::to_string(line.seq);
   if (e.id) AppendField("id", *e.id, out);
   AppendField("ts", FormatOutput(e.ts), out);
@@ -174,7 +173,8 @@ void AppendCsvCell(std::string_view cell, std::string* out) {
 
 std::string CsvHeader(const std::vector<ColumnSpec>& columns) {
   std::string h = "seq,id,ts,org,kind,user,app,flow,recorded,as_of";
-  for (const auto& c : columns) h += "," + c.name + "_decision," + c.name + "_reason," + c.name + "_clause";
+  for (const auto& c : columns)
+    h += "," + c.name + "_decision," + c.name + "_reason," + c.name + "_clause";
   return h + ",flags\n";
 }
 
@@ -188,9 +188,15 @@ std::string ShortDecision(const Decision& d) {
 
 void AppendReplayCsv(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
                      std::string* out) {
-  std::vector<std::string> cells = {std::to_string(line.seq), e.id.value_or(""), FormatOutput(e.ts),
-                                    e.org, std::string(KindName(e.kind)), e.user.value_or(""),
-                                    e.app.value_or(""), line.flow.value_or(""), Outcome(e),
+  std::vector<std::string> cells = {std::to_string(line.seq),
+                                    e.id.value_or(""),
+                                    FormatOutput(e.ts),
+                                    e.org,
+                                    std::string(KindName(e.kind)),
+                                    e.user.value_or(""),
+                                    e.app.value_or(""),
+                                    line.flow.value_or(""),
+                                    Outcome(e),
                                     AsOfName(line)};
   for (const auto& c : columns) {
     const Decision& d = DecisionOf(line, c);
@@ -230,8 +236,8 @@ std::string TableHeader(const std::vector<ColumnSpec>& columns) {
   return h;
 }
 
-void AppendReplayTable(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
-                       std::string* out) {
+void AppendReplayTable(const Event& e, const ReplayLine& line,
+                       const std::vector<ColumnSpec>& columns, std::string* out) {
   Pad(std::to_string(line.seq), 8, out);
   Pad(FormatOutput(e.ts).substr(0, 19) + "Z", 20, out);
   Pad(KindName(e.kind), 15, out);

@@ -27,13 +27,15 @@ std::string StripSeq(const std::string& log_output) {
 
 std::string GenerateEvents(size_t n, size_t first_id) {
   std::string out;
-  out += R"({"ts":"2020-01-01T00:00:00Z","org":"00D000000000001","kind":"org.created","edition":"enterprise"})";
+  out +=
+      R"({"ts":"2020-01-01T00:00:00Z","org":"00D000000000001","kind":"org.created","edition":"enterprise"})";
   out += '\n';
   for (size_t i = first_id; i < first_id + n; ++i) {
     char buf[512];
-    snprintf(buf, sizeof buf,
-             R"({"ts":"2024-%02zu-%02zuT%02zu:%02zu:%02zu.%06zuZ","org":"00D000000000001","kind":"api.call","user":"005000000000%03zu","app":"3MVG9app%zu","api_family":"rest_data","outcome":"success","id":"call-%zu"})",
-             i % 12 + 1, i % 28 + 1, i % 24, i % 60, (i / 60) % 60, i % 1000000, i % 1000, i % 37, i);
+    snprintf(
+        buf, sizeof buf,
+        R"({"ts":"2024-%02zu-%02zuT%02zu:%02zu:%02zu.%06zuZ","org":"00D000000000001","kind":"api.call","user":"005000000000%03zu","app":"3MVG9app%zu","api_family":"rest_data","outcome":"success","id":"call-%zu"})",
+        i % 12 + 1, i % 28 + 1, i % 24, i % 60, (i / 60) % 60, i % 1000000, i % 1000, i % 37, i);
     out += buf;
     out += '\n';
   }

@@ -50,7 +50,10 @@ TEST(IngestE2E, IngestOrderDoesNotChangeLogOutput) {
   for (size_t i = 0; i < lines.size(); ++i) (i % 2 ? first : second) += lines[i] + "\n";
   WriteFile(dir.Sub("a.jsonl"), first);
   WriteFile(dir.Sub("b.jsonl"), second);
-  ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ab.db"), dir.Sub("a.jsonl"), dir.Sub("b.jsonl")}).exit_code, 0);
+  ASSERT_EQ(
+      RunAuthtrail({"ingest", "--db", dir.Sub("ab.db"), dir.Sub("a.jsonl"), dir.Sub("b.jsonl")})
+          .exit_code,
+      0);
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("b.jsonl")}).exit_code, 0);
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("ba.db"), dir.Sub("a.jsonl")}).exit_code, 0);
   std::string ab = RunAuthtrail({"log", "--db", dir.Sub("ab.db")}).out;
@@ -62,13 +65,19 @@ TEST(IngestE2E, IngestOrderDoesNotChangeLogOutput) {
 TEST(IngestE2E, BadLinesAreRejectedWithFileLineFieldAndTheRestStored) {
   TempDir dir;
   std::string input = dir.Sub("mixed.jsonl");
-  WriteFile(input,
-            R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001"})" "\n"
-            R"({"ts":"2024-01-01T00:00:01Z","org":"00D000000000001","kind":"login.ui"})" "\n"
-            "\n"
-            R"(not json at all)" "\n"
-            R"({"ts":"2024-13-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001"})" "\n"
-            R"({"ts":"2024-01-01T00:00:02Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002"})" "\n");
+  WriteFile(
+      input,
+      R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001"})"
+      "\n"
+      R"({"ts":"2024-01-01T00:00:01Z","org":"00D000000000001","kind":"login.ui"})"
+      "\n"
+      "\n"
+      R"(not json at all)"
+      "\n"
+      R"({"ts":"2024-13-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001"})"
+      "\n"
+      R"({"ts":"2024-01-01T00:00:02Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002"})"
+      "\n");
   RunResult r = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), input});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(r.out, "read=5 stored=2 duplicates=0 rejected=3\n");
@@ -86,13 +95,15 @@ TEST(IngestE2E, BadLinesAreRejectedWithFileLineFieldAndTheRestStored) {
 
 TEST(IngestE2E, ConflictingIdIsRejectedAndNothingOverwritten) {
   TempDir dir;
-  std::string a = R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001","id":"X1"})";
-  std::string b = R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002","id":"X1"})";
+  std::string a =
+      R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000001","id":"X1"})";
+  std::string b =
+      R"({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"005000000000002","id":"X1"})";
   WriteFile(dir.Sub("a.jsonl"), a + "\n");
   WriteFile(dir.Sub("b.jsonl"), b + "\n");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), dir.Sub("a.jsonl")}).exit_code, 0);
-  RunResult r = RunAuthtrail({"ingest", "--db", dir.Sub("s.db"), "--rejects", dir.Sub("rej.jsonl"),
-                     dir.Sub("b.jsonl")});
+  RunResult r = RunAuthtrail(
+      {"ingest", "--db", dir.Sub("s.db"), "--rejects", dir.Sub("rej.jsonl"), dir.Sub("b.jsonl")});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("id already stored with different content"), std::string::npos) << r.err;
   EXPECT_EQ(ReadFile(dir.Sub("rej.jsonl")), b + "\n");

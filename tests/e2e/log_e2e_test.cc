@@ -32,8 +32,8 @@ TEST_F(LogE2E, FiltersByKindUserAppAndTime) {
 }
 
 TEST_F(LogE2E, EqualTimestampsFoldStateBeforeAccessAndInKindOrder) {
-  std::vector<std::string> lines = Log({"--since", "2019-04-02T10:00:00Z", "--until",
-                                        "2019-04-02T10:00:01Z"});
+  std::vector<std::string> lines =
+      Log({"--since", "2019-04-02T10:00:00Z", "--until", "2019-04-02T10:00:01Z"});
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(lines[0].find("app.upsert"), std::string::npos);
   EXPECT_NE(lines[1].find("app.install"), std::string::npos);
@@ -55,9 +55,11 @@ TEST_F(LogE2E, BatchesRecordInputsHashesAndCounts) {
   EXPECT_NE(batches[0].find(R"("batch":1,"seq":1,)"), std::string::npos) << batches[0];
   EXPECT_NE(batches[0].find(sha), std::string::npos) << batches[0];
   EXPECT_NE(batches[0].find(R"("read":14,"stored":14,"duplicates":0,"rejected":0,"complete":true)"),
-            std::string::npos) << batches[0];
+            std::string::npos)
+      << batches[0];
   EXPECT_NE(batches[1].find(R"("read":14,"stored":0,"duplicates":14,"rejected":0,"complete":true)"),
-            std::string::npos) << batches[1];
+            std::string::npos)
+      << batches[1];
 }
 
 }  // namespace

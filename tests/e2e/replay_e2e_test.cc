@@ -12,8 +12,8 @@ namespace {
 // Generates a small history with `authtrail gen` and returns its lines.
 std::vector<std::string> GeneratedLines(const TempDir& dir, const std::string& events) {
   std::string path = dir.Sub("gen.jsonl");
-  RunResult g = RunAuthtrail({"gen", "--orgs", "2", "--users", "30", "--events", events, "--seed", "7",
-                     "--out", path});
+  RunResult g = RunAuthtrail(
+      {"gen", "--orgs", "2", "--users", "30", "--events", events, "--seed", "7", "--out", path});
   EXPECT_EQ(g.exit_code, 0) << g.err;
   return SplitLines(ReadFile(path));
 }
@@ -35,10 +35,13 @@ TEST(ReplayE2E, ShuffledIngestOrderGivesTheSameReplay) {
   std::shuffle(lines.begin(), lines.end(), rng);
   size_t third = lines.size() / 3;
   for (int i = 0; i < 3; ++i) {
-    WriteFile(dir.Sub("part" + std::to_string(i)), Join(lines, i * third, i == 2 ? lines.size() : (i + 1) * third));
+    WriteFile(dir.Sub("part" + std::to_string(i)),
+              Join(lines, i * third, i == 2 ? lines.size() : (i + 1) * third));
   }
   for (int i : {2, 0, 1}) {
-    ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("b.db"), dir.Sub("part" + std::to_string(i))}).exit_code, 0);
+    ASSERT_EQ(RunAuthtrail({"ingest", "--db", dir.Sub("b.db"), dir.Sub("part" + std::to_string(i))})
+                  .exit_code,
+              0);
   }
   for (const char* format : {"jsonl", "csv"}) {
     RunResult a = RunAuthtrail({"replay", "--db", dir.Sub("a.db"), "--format", format});
@@ -59,7 +62,8 @@ TEST(ReplayE2E, ShuffledIngestOrderGivesTheSameReplay) {
     }
   }
   // Same store, same command: byte-identical.
-  EXPECT_EQ(RunAuthtrail({"replay", "--db", dir.Sub("a.db")}).out, RunAuthtrail({"replay", "--db", dir.Sub("a.db")}).out);
+  EXPECT_EQ(RunAuthtrail({"replay", "--db", dir.Sub("a.db")}).out,
+            RunAuthtrail({"replay", "--db", dir.Sub("a.db")}).out);
 }
 
 TEST(ReplayE2E, FiltersPrintASubsetWithTheSameDecisions) {
@@ -67,7 +71,8 @@ TEST(ReplayE2E, FiltersPrintASubsetWithTheSameDecisions) {
   std::string db = dir.Sub("s.db");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
   std::vector<std::string> all = SplitLines(RunAuthtrail({"replay", "--db", db}).out);
-  std::vector<std::string> app = SplitLines(RunAuthtrail({"replay", "--db", db, "--app", "3MVG9dataloaderclone"}).out);
+  std::vector<std::string> app =
+      SplitLines(RunAuthtrail({"replay", "--db", db, "--app", "3MVG9dataloaderclone"}).out);
   ASSERT_EQ(all.size(), 4u);
   ASSERT_EQ(app.size(), 3u);
   for (const auto& l : app) EXPECT_NE(std::find(all.begin(), all.end(), l), all.end()) << l;
@@ -77,17 +82,21 @@ TEST(ReplayE2E, CliExampleLineIsReproduced) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
-  std::string out = RunAuthtrail({"replay", "--db", db, "--app", "3MVG9dataloaderclone", "--kind", "api.call"}).out;
-  EXPECT_EQ(StripSeq(out),
-            std::string(R"({"id":"4exLFFQZ7b2Kq0","ts":"2025-10-01T09:00:00Z","org":"00D5g000004SxyzEAC",)") +
-                R"("kind":"api.call","user":"0055g00000AbCdEAAV","app":"3MVG9dataloaderclone","flow":"device",)" +
-                R"("recorded":"success","as_of":"sep2025","decisions":{)" +
-                R"("as-of":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"},)" +
-                R"("pre2014":{"decision":"allow","reason":"ALLOW_STANDARD","clause":"14"},)" +
-                R"("api2014":{"decision":"allow","reason":"ALLOW_STANDARD","clause":"14"},)" +
-                R"("sep2025":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"},)" +
-                R"("dec2025":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"}},)" +
-                R"("flags":["RECORDED_ALLOW_PREDICTED_DENY"]})" + "\n");
+  std::string out =
+      RunAuthtrail({"replay", "--db", db, "--app", "3MVG9dataloaderclone", "--kind", "api.call"})
+          .out;
+  EXPECT_EQ(
+      StripSeq(out),
+      std::string(
+          R"({"id":"4exLFFQZ7b2Kq0","ts":"2025-10-01T09:00:00Z","org":"00D5g000004SxyzEAC",)") +
+          R"("kind":"api.call","user":"0055g00000AbCdEAAV","app":"3MVG9dataloaderclone","flow":"device",)" +
+          R"("recorded":"success","as_of":"sep2025","decisions":{)" +
+          R"("as-of":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"},)" +
+          R"("pre2014":{"decision":"allow","reason":"ALLOW_STANDARD","clause":"14"},)" +
+          R"("api2014":{"decision":"allow","reason":"ALLOW_STANDARD","clause":"14"},)" +
+          R"("sep2025":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"},)" +
+          R"("dec2025":{"decision":"deny","reason":"DENY_UNINSTALLED_DEVICE_FLOW","clause":"9a"}},)" +
+          R"("flags":["RECORDED_ALLOW_PREDICTED_DENY"]})" + "\n");
 }
 
 TEST(ReplayE2E, ExplainAgreesWithReplayOnEveryEvent) {
@@ -105,7 +114,8 @@ TEST(ReplayE2E, ExplainAgreesWithReplayOnEveryEvent) {
     RunResult ex = RunAuthtrail({"explain", "--db", db, "--event", seq, "--format", "json"});
     ASSERT_EQ(ex.exit_code, 0) << ex.err;
     simdjson::dom::element e = p2.parse(ex.out);
-    EXPECT_EQ(simdjson::to_string(r["decisions"]), simdjson::to_string(e["decisions"])) << "seq " << seq;
+    EXPECT_EQ(simdjson::to_string(r["decisions"]), simdjson::to_string(e["decisions"]))
+        << "seq " << seq;
   }
 }
 
@@ -128,9 +138,10 @@ TEST(ReplayE2E, HypotheticalExplain) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, SamplePath()}).exit_code, 0);
-  RunResult ex = RunAuthtrail({"explain", "--db", db, "--org", "00D5g000004Sxyz", "--user", "0055g00000AbCdE",
-                      "--app", "3MVG9dataloaderclone", "--kind", "oauth.authorize", "--flow",
-                      "device", "--at", "2025-09-20T10:00:00Z"});
+  RunResult ex =
+      RunAuthtrail({"explain", "--db", db, "--org", "00D5g000004Sxyz", "--user", "0055g00000AbCdE",
+                    "--app", "3MVG9dataloaderclone", "--kind", "oauth.authorize", "--flow",
+                    "device", "--at", "2025-09-20T10:00:00Z"});
   ASSERT_EQ(ex.exit_code, 0) << ex.err;
   EXPECT_NE(ex.out.find("hypothetical request"), std::string::npos);
   EXPECT_NE(ex.out.find("as-of    deny DENY_UNINSTALLED_DEVICE_FLOW"), std::string::npos) << ex.out;
@@ -145,8 +156,12 @@ TEST(ReplayE2E, DiffCountsTransitionsOnAHandMadeHistory) {
   ASSERT_EQ(d.exit_code, 0) << d.err;
   std::vector<std::string> lines = SplitLines(d.out);
   ASSERT_EQ(lines.size(), 4u) << d.out;  // summary, one group, two events
-  EXPECT_EQ(lines[0], R"({"summary":{"from":"api2014","to":"sep2025","events":4,"changed":2,"transitions":{"allow→deny":2}}})");
-  EXPECT_EQ(lines[1], R"({"group":{"by":"app","key":"3MVG9dataloaderclone","transitions":{"allow→deny":2}}})");
+  EXPECT_EQ(
+      lines[0],
+      R"({"summary":{"from":"api2014","to":"sep2025","events":4,"changed":2,"transitions":{"allow→deny":2}}})");
+  EXPECT_EQ(
+      lines[1],
+      R"({"group":{"by":"app","key":"3MVG9dataloaderclone","transitions":{"allow→deny":2}}})");
   EXPECT_NE(lines[2].find(R"("id":"0Ya5g00001XyZab")"), std::string::npos);
   EXPECT_NE(lines[3].find(R"("transition":"allow→deny")"), std::string::npos);
   RunResult none = RunAuthtrail({"diff", "--db", db, "--from", "sep2025", "--to", "dec2025"});
@@ -157,8 +172,10 @@ TEST(ReplayE2E, DiffCountsTransitionsOnAHandMadeHistory) {
 TEST(ReplayE2E, CsvEscapesFormulaCells) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
-  WriteFile(dir.Sub("x.jsonl"),
-            R"J({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"=HYPERLINK(\"x\")","id":"a,b"})J" "\n");
+  WriteFile(
+      dir.Sub("x.jsonl"),
+      R"J({"ts":"2024-01-01T00:00:00Z","org":"00D000000000001","kind":"login.ui","user":"=HYPERLINK(\"x\")","id":"a,b"})J"
+      "\n");
   ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("x.jsonl")}).exit_code, 0);
   RunResult csv = RunAuthtrail({"replay", "--db", db, "--format", "csv"});
   EXPECT_NE(csv.out.find(R"J("'=HYPERLINK(""x"")")J"), std::string::npos) << csv.out;
@@ -167,7 +184,8 @@ TEST(ReplayE2E, CsvEscapesFormulaCells) {
 
 TEST(ReplayE2E, DemoPrintsTheImpactOfEachChange) {
   TempDir dir;
-  RunResult demo = RunAuthtrail({"demo", "--db", dir.Sub("demo.db"), "--events", "3000", "--users", "60"});
+  RunResult demo =
+      RunAuthtrail({"demo", "--db", dir.Sub("demo.db"), "--events", "3000", "--users", "60"});
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   for (const char* s : {"pre2014 -> api2014", "api2014 -> sep2025", "sep2025 -> dec2025",
                         "Suspect grants", "3MVG9DataL0ader", "verified:"}) {

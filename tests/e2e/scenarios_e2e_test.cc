@@ -126,7 +126,9 @@ TEST_P(Scenario, ReplayMatchesExpectedDecisions) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, Scenario, ::testing::ValuesIn(ScenarioIds()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 TEST(ScenarioDiscovery, FindsTheSharedScenarios) { EXPECT_GE(ScenarioIds().size(), 10u); }
 

@@ -83,7 +83,8 @@ void ExpectCleanOutcome(const std::string& db, const std::string& what) {
   for (const char* cmd : {"verify", "log"}) {
     RunResult r = RunAuthtrail({cmd, "--db", db});
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4 || r.exit_code == 5)
-        << what << ": " << cmd << " exited " << r.exit_code << "\n" << r.err;
+        << what << ": " << cmd << " exited " << r.exit_code << "\n"
+        << r.err;
     if (r.exit_code != 0) {
       EXPECT_FALSE(r.err.empty()) << what;
     }

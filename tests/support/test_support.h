@@ -10,15 +10,15 @@
 
 #include "common/status.h"
 
-#define ASSERT_OK(expr)                                     \
-  do {                                                      \
-    ::authtrail::Status at_s_ = (expr);                     \
-    ASSERT_TRUE(at_s_.ok()) << at_s_.ToString();            \
+#define ASSERT_OK(expr)                          \
+  do {                                           \
+    ::authtrail::Status at_s_ = (expr);          \
+    ASSERT_TRUE(at_s_.ok()) << at_s_.ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                     \
-  do {                                                      \
-    ::authtrail::Status at_s_ = (expr);                     \
-    EXPECT_TRUE(at_s_.ok()) << at_s_.ToString();            \
+#define EXPECT_OK(expr)                          \
+  do {                                           \
+    ::authtrail::Status at_s_ = (expr);          \
+    EXPECT_TRUE(at_s_.ok()) << at_s_.ToString(); \
   } while (0)
 
 namespace authtrail::testing {
