@@ -6,6 +6,10 @@
 // the first time, its org number; a batch record gets its batches entry. All
 // of it lands in the pending rocksdb::WriteBatch, which Flush() writes with
 // the new head as ONE atomic write: a crash keeps all of a group or none.
+// A full group is handed to the GroupWriter's thread, and the next group is
+// built while RocksDB writes it; its keys and org numbers stay visible to
+// FindDuplicate / OrgNumberFor as "in flight" until the write is settled, and
+// only then are they published to the StoreImpl (CommitGroup).
 //
 // Per event: one Canonical() (hashed for the chain, and for the dedup key of
 // events without id), one FlatBuffers encode into a reused builder, one
@@ -19,6 +23,7 @@
 
 #include "common/coding.h"
 #include "schemas/canonical.h"
+#include "store/group_writer.h"
 #include "store/store_impl.h"
 
 namespace authtrail::store::store_internal {
@@ -38,10 +43,17 @@ Status Conflict(uint64_t seq) {
 class BatchWriterImpl final : public BatchWriter {
  public:
   BatchWriterImpl(StoreImpl* store, uint32_t number)
-      : store_(store), number_(number), head_(store->head()) {
+      : store_(store),
+        number_(number),
+        head_(store->head()),
+        batch_(std::make_unique<rocksdb::WriteBatch>()),
+        group_writer_(store->db()) {
     pending_keys_.reserve(store->options().events_per_write);
   }
   ~BatchWriterImpl() override {
+    // An abandoned batch still lets its group in flight land (it is whole).
+    Status settled = Settle();
+    (void)settled;
     if (!finished_) store_->ReleaseWriter();
   }
 
@@ -62,18 +74,27 @@ class BatchWriterImpl final : public BatchWriter {
   uint32_t OrgNumberFor(const std::string& org);
   void PutDedupKeys();
   void Put(Cf cf, std::string_view key, std::string_view value);
+  Status SubmitGroup();
+  Status Settle();
 
   StoreImpl* const store_;  // borrowed; outlives this writer
   const uint32_t number_;
-  Head head_;  // after the pending records
-  rocksdb::WriteBatch batch_;
+  Head head_;                                   // after the pending records
+  std::unique_ptr<rocksdb::WriteBatch> batch_;  // the group being built
+  std::unique_ptr<rocksdb::WriteBatch> spare_;  // a written group's, for reuse
   std::unordered_map<std::string, PendingKey> pending_keys_;
   std::vector<std::pair<std::string, uint32_t>> new_orgs_;  // pending org numbers
+  // The group being written by group_writer_ (when in_flight_).
+  bool in_flight_ = false;
+  Head in_flight_head_;
+  std::unordered_map<std::string, PendingKey> in_flight_keys_;
+  std::vector<std::pair<std::string, uint32_t>> in_flight_orgs_;
   size_t pending_events_ = 0;
   Status failed_;  // sticky: after a failed write nothing more is appended
   bool finished_ = false;
   RecordEncoder encoder_;
   std::string canonical_, dedup_key_, key_, seq_key_;  // reused per event
+  GroupWriter group_writer_;  // last: its thread stops before the rest goes
 };
 
 Status BatchWriterImpl::Begin(const BatchBeginInfo& begin) {
@@ -110,16 +131,18 @@ Result<AddOutcome> BatchWriterImpl::Add(const Event& e) {
   AT_ASSIGN_OR_RETURN(const std::optional<AddOutcome> duplicate, FindDuplicate());
   if (duplicate) return *duplicate;
   AppendEvent(e);
-  if (++pending_events_ >= store_->options().events_per_write) AT_RETURN_IF_ERROR(Flush());
+  if (++pending_events_ >= store_->options().events_per_write) AT_RETURN_IF_ERROR(SubmitGroup());
   return AddOutcome::kStored;
 }
 
 // nullopt when the event is new.
 Result<std::optional<AddOutcome>> BatchWriterImpl::FindDuplicate() {
   const bool by_id = IsIdDedupKey(dedup_key_);
-  if (const auto it = pending_keys_.find(dedup_key_); it != pending_keys_.end()) {
-    if (by_id && it->second.canonical != canonical_) return Conflict(it->second.seq);
-    return std::optional(AddOutcome::kDuplicate);
+  for (const auto* keys : {&pending_keys_, &in_flight_keys_}) {
+    if (const auto it = keys->find(dedup_key_); it != keys->end()) {
+      if (by_id && it->second.canonical != canonical_) return Conflict(it->second.seq);
+      return std::optional(AddOutcome::kDuplicate);
+    }
   }
   rocksdb::PinnableSlice value;
   rocksdb::Status s = store_->db()->Get(ReadOpts(), store_->cf(Cf::kDedup), dedup_key_, &value);
@@ -151,7 +174,7 @@ Result<AddOutcome> BatchWriterImpl::CompareWithStored(uint64_t seq) {
 
 void BatchWriterImpl::Put(Cf cf, std::string_view key, std::string_view value) {
   // WriteBatch::Put only fails beyond 4 GB per batch, far above any group.
-  rocksdb::Status s = batch_.Put(store_->cf(cf), key, value);
+  rocksdb::Status s = batch_->Put(store_->cf(cf), key, value);
   (void)s;
 }
 
@@ -203,10 +226,13 @@ void BatchWriterImpl::AppendBatchRecord(const StoredRecord& r, bool end) {
 
 uint32_t BatchWriterImpl::OrgNumberFor(const std::string& org) {
   if (const uint32_t n = store_->OrgNumber(org)) return n;
-  for (const auto& [name, n] : new_orgs_) {
-    if (name == org) return n;
+  for (const auto* orgs : {&in_flight_orgs_, &new_orgs_}) {
+    for (const auto& [name, n] : *orgs) {
+      if (name == org) return n;
+    }
   }
-  const uint32_t n = store_->org_count() + static_cast<uint32_t>(new_orgs_.size()) + 1;
+  const uint32_t n =
+      store_->org_count() + static_cast<uint32_t>(in_flight_orgs_.size() + new_orgs_.size()) + 1;
   new_orgs_.emplace_back(org, n);
   std::string value;
   PutBigEndian32(&value, n);
@@ -214,21 +240,45 @@ uint32_t BatchWriterImpl::OrgNumberFor(const std::string& org) {
   return n;
 }
 
-Status BatchWriterImpl::Flush() {
+// Hands the pending group to the GroupWriter (after settling the previous
+// one) and starts an empty group.
+Status BatchWriterImpl::SubmitGroup() {
   AT_RETURN_IF_ERROR(CheckUsable());
-  if (batch_.Count() == 0) return Status::Ok();
+  if (batch_->Count() == 0) return Status::Ok();
   PutDedupKeys();
   Put(Cf::kMeta, kMetaHead, EncodeHead(head_));
-  rocksdb::Status s = store_->db()->Write(rocksdb::WriteOptions(), &batch_);
-  if (!s.ok()) {
-    failed_ = FromRocks(s, "cannot write to the store");
+  AT_RETURN_IF_ERROR(Settle());
+  in_flight_head_ = head_;
+  in_flight_keys_.swap(pending_keys_);
+  in_flight_orgs_.swap(new_orgs_);
+  in_flight_ = true;
+  if (Status s = group_writer_.Submit(std::move(batch_)); !s.ok()) failed_ = s;
+  batch_ = spare_ ? std::move(spare_) : std::make_unique<rocksdb::WriteBatch>();
+  pending_events_ = 0;
+  return failed_;
+}
+
+// Waits for the group in flight; publishes it when it was written.
+Status BatchWriterImpl::Settle() {
+  if (!in_flight_) return Status::Ok();
+  in_flight_ = false;
+  Status written = group_writer_.Wait();
+  if (!written.ok()) {
+    failed_ = written;
     return failed_;
   }
-  store_->CommitGroup(head_, &new_orgs_, number_);
-  batch_.Clear();
-  pending_keys_.clear();
-  pending_events_ = 0;
+  store_->CommitGroup(in_flight_head_, &in_flight_orgs_, number_);
+  in_flight_keys_.clear();
+  if (auto used = group_writer_.TakeBack()) {
+    used->Clear();
+    spare_ = std::move(used);  // keeps its grown buffer for the next group
+  }
   return Status::Ok();
+}
+
+Status BatchWriterImpl::Flush() {
+  AT_RETURN_IF_ERROR(SubmitGroup());
+  return Settle();
 }
 
 Status BatchWriterImpl::Finish(BatchEndInfo end) {

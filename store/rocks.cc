@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include <algorithm>
@@ -86,6 +87,11 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   if (cf == Cf::kByOrg || cf == Cf::kByUser || cf == Cf::kByApp) {
     // Reserved for a full memtable of small entries: no regrowth copies.
     o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>(o.write_buffer_size / 48);
+  }
+  if (cf == Cf::kLog || cf == Cf::kChain || cf == Cf::kByTime) {
+    // Keys arrive in (nearly) ascending order: with one hint for the whole
+    // key space the skiplist starts each insert where the last one ended.
+    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   }
   if (cf == Cf::kDedup) {
     o.memtable_prefix_bloom_size_ratio = 0.05;

@@ -55,7 +55,9 @@ enum class AddOutcome { kStored, kDuplicate };
 
 // Appends one ingest batch. Obtained from Store::BeginBatch; at most one per
 // store at a time. Events are buffered and written in groups of
-// events_per_write; Finish() flushes and closes the batch. Destroying a
+// events_per_write, each by a background thread while the next group fills:
+// a group is in RocksDB once the Add that fills the next group has returned
+// OK, or Flush() or Finish() has. Finish() flushes and closes the batch. Destroying a
 // BatchWriter without Finish() flushes nothing further and leaves the batch
 // "interrupted" (its BatchBegin has no BatchEnd), which `log --batches` shows.
 class BatchWriter {
