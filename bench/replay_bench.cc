@@ -4,7 +4,8 @@
 //   raw_scan   iterate the store's `log` column family reading every value
 //   replay     `authtrail replay` (five decision columns, output to /dev/null)
 //   diff       `authtrail diff --from api2014 --to sep2025`
-//   explain    in-process latency of explaining random access events
+//   explain    in-process latency of explaining random api.call events, without
+//              checkpoints, then after `authtrail snapshot --every 2000`
 // Prints name=value lines; the last is replay_vs_raw_scan=<ratio of rates>.
 // Usage: replay_bench --authtrail BIN [--events N] [--orgs N] [--runs R]
 //                     [--explain N] [--explain-seconds S] [--dir DIR]
@@ -145,7 +146,16 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-void ExplainLatency(const Args& a, const std::string& store) {
+// Removes the store's checkpoints (a cached store may have them from a run).
+void ClearCheckpoints(const std::string& store) {
+  store::StoreOptions o;
+  o.writable = true;
+  auto st = store::Store::Open(store, o);
+  if (!st.ok()) Die(st.status().ToString());
+  if (Status s = (*st)->ClearCheckpoints(); !s.ok()) Die(s.ToString());
+}
+
+void ExplainLatency(const Args& a, const std::string& store, const char* name) {
   auto st = store::Store::Open(store, store::StoreOptions{});
   if (!st.ok()) Die(st.status().ToString());
   std::vector<uint64_t> access;
@@ -168,8 +178,9 @@ void ExplainLatency(const Args& a, const std::string& store) {
     if (!line.ok()) Die(line.status().ToString());
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
-  std::printf("explain_samples=%zu\nexplain_median_ms=%.2f\nexplain_p99_ms=%.2f\n", ms.size(),
-              Percentile(ms, 0.5), Percentile(ms, 0.99));
+  std::printf("%s_samples=%zu\n%s_median_ms=%.2f\n%s_p99_ms=%.2f\n", name, ms.size(), name,
+              Percentile(ms, 0.5), name, Percentile(ms, 0.99));
+  std::fflush(stdout);
 }
 
 double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
@@ -201,7 +212,11 @@ int main(int argc, char** argv) {
               *std::min_element(replay_s.begin(), replay_s.end()),
               *std::max_element(replay_s.begin(), replay_s.end()), records / rep);
   std::printf("replay_peak_rss_mb=%.1f\ndiff_s=%.3f\n", replay_rss / 1024.0, diff.seconds);
-  ExplainLatency(a, store);
+  ClearCheckpoints(store);
+  ExplainLatency(a, store, "explain_no_snapshots");
+  ProcessRun snap = RunTool(a.authtrail, {"snapshot", "--db", store, "--every", "2000"});
+  std::printf("snapshot_s=%.3f\n", snap.seconds);
+  ExplainLatency(a, store, "explain_with_snapshots");
   std::printf("replay_vs_raw_scan=%.2f\n", raw / rep);
   return 0;
 }

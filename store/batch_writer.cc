@@ -130,6 +130,8 @@ Result<AddOutcome> BatchWriterImpl::Add(const Event& e) {
   AppendDedupKey(e, canonical_, &dedup_key_);
   AT_ASSIGN_OR_RETURN(const std::optional<AddOutcome> duplicate, FindDuplicate());
   if (duplicate) return *duplicate;
+  AT_RETURN_IF_ERROR(store_->InvalidateCheckpoints(
+      e.org, e.ts, e.kind == Kind::kOrgCreated || e.kind == Kind::kOrgEnforcement, batch_.get()));
   AppendEvent(e);
   if (++pending_events_ >= store_->options().events_per_write) AT_RETURN_IF_ERROR(SubmitGroup());
   return AddOutcome::kStored;

@@ -13,6 +13,7 @@
 //   batches  key  seq                                    val number(4) 'b'|'e'
 //   meta     "format_version" -> u32; "store_id" -> 16 bytes;
 //            "head" -> seq(8) hash(32); "org:" org(18) -> orgnum u32
+//            "snap:" org(18) before(8) -> count(4) seq(8)*count zstd(state)
 // All integers big-endian, so byte order is numeric order. Every index key
 // ends with the same 17-byte suffix (ts, rank, seq), so a key's fold position
 // and record are read from its tail whatever the prefix.
@@ -87,6 +88,8 @@ inline constexpr std::string_view kMetaFormatVersion = "format_version";
 inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaOrgPrefix = "org:";
+// "snap:" org(18) before(8, order-preserving) -> CheckpointValue.
+inline constexpr std::string_view kMetaCheckpointPrefix = "snap:";
 inline constexpr size_t kStoreIdSize = 16;
 std::string EncodeHead(const Head& head);
 bool DecodeHead(std::string_view value, Head* head);

@@ -88,7 +88,8 @@ Status StoreImpl::Load(bool may_create) {
   AT_RETURN_IF_ERROR(GetMeta(kMetaHead, &head));
   if (!DecodeHead(head, &head_)) return Status::Corruption("meta: head is malformed");
   AT_RETURN_IF_ERROR(LoadOrgs());
-  return LoadLastBatch();
+  AT_RETURN_IF_ERROR(LoadLastBatch());
+  return options_.writable ? LoadCheckpointBounds() : Status::Ok();
 }
 
 Status StoreImpl::GetMeta(std::string_view key, std::string* value) const {

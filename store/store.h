@@ -83,6 +83,17 @@ struct ScanFilter {
   std::optional<Kind> kind;
 };
 
+// A replay checkpoint: one org's folded state (replay/state.h Snapshot bytes)
+// covering its events with ts < `before`, kept so `explain` and org-filtered
+// replays start near their target instead of at the org's first event.
+struct StateCheckpoint {
+  MicrosUtc before = 0;
+  // The org.created / org.enforcement events the state was folded with
+  // (their constants are part of the snapshot's fingerprint).
+  std::vector<uint64_t> constant_seqs;
+  std::string state;  // stored zstd-compressed
+};
+
 struct VerifyReport {
   uint64_t records = 0;  // records checked
   uint64_t events = 0;
@@ -122,6 +133,21 @@ class Store {
   // non-OK status from fn or the store and returns it.
   virtual Status ScanEvents(const ScanFilter& filter,
                             const std::function<Status(uint64_t, const Event&)>& fn) = 0;
+
+  // ---- checkpoints (meta "snap:" org before -> constant seqs, zstd(state)).
+  // Appending an event of an org with ts < a checkpoint's `before`, or any
+  // org.created / org.enforcement event of it, deletes the org's checkpoints
+  // it invalidates in the same WriteBatch. Checkpoints are derived data: they
+  // are not part of the chain, and a bad one is reported, never trusted.
+  //
+  // REQUIRES: opened writable and no batch open. Removes every checkpoint.
+  virtual Status ClearCheckpoints() = 0;
+  // REQUIRES: opened writable and no batch open.
+  virtual Status PutCheckpoint(const std::string& org, const StateCheckpoint& cp) = 0;
+  // The org's checkpoint with the largest `before` <= at, if any; kCorruption
+  // when its bytes do not decompress.
+  virtual Result<std::optional<StateCheckpoint>> FindCheckpoint(const std::string& org,
+                                                                MicrosUtc at) = 0;
 
   // Calls fn for every BatchBegin / BatchEnd record in seq order.
   virtual Status ScanBatches(const std::function<Status(uint64_t, const StoredRecord&)>& fn) = 0;

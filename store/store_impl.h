@@ -42,6 +42,10 @@ class StoreImpl final : public Store {
                     const std::function<Status(uint64_t, const Event&)>& fn) override;
   Status ScanBatches(const std::function<Status(uint64_t, const StoredRecord&)>& fn) override;
   Result<VerifyReport> Verify(const ProgressFn& progress) override;
+  Status ClearCheckpoints() override;
+  Status PutCheckpoint(const std::string& org, const StateCheckpoint& cp) override;
+  Result<std::optional<StateCheckpoint>> FindCheckpoint(const std::string& org,
+                                                        MicrosUtc at) override;
 
   // ---- for BatchWriterImpl and the verifier
   rocksdb::DB* db() const { return rocks_->db(); }
@@ -54,6 +58,10 @@ class StoreImpl final : public Store {
   // Called after a WriteBatch reached RocksDB.
   void CommitGroup(const Head& head, std::vector<std::pair<std::string, uint32_t>>* new_orgs,
                    uint32_t last_batch);
+  // Adds to `batch` the deletion of every checkpoint that an appended event
+  // of `org` at `ts` invalidates (all of them for constant kinds).
+  Status InvalidateCheckpoints(const std::string& org, MicrosUtc ts, bool constants,
+                               rocksdb::WriteBatch* batch);
   // The BatchWriter is gone (finished or abandoned).
   void ReleaseWriter() { writer_active_ = false; }
   // Reads and decodes the record at seq (no head check); kCorruption names
@@ -76,6 +84,7 @@ class StoreImpl final : public Store {
   Status CreateMeta();
   Status LoadOrgs();
   Status LoadLastBatch();
+  Status LoadCheckpointBounds();
   Status CheckColumnFamilies() const;
   Status GetMeta(std::string_view key, std::string* value) const;
 
@@ -89,6 +98,8 @@ class StoreImpl final : public Store {
   std::unordered_map<std::string, uint32_t> orgs_;
   uint32_t last_batch_ = 0;
   bool writer_active_ = false;
+  // Per org with checkpoints, the largest `before` (writable stores only).
+  std::unordered_map<std::string, MicrosUtc> checkpoint_bounds_;
 };
 
 }  // namespace authtrail::store::store_internal

@@ -20,6 +20,8 @@ constexpr Command kCommands[] = {
     {"explain", "one event (or a hypothetical request): every rule set's decision and why",
      RunExplain},
     {"gen", "write a realistic generated org history as JSONL", RunGen},
+    {"snapshot", "keep replay checkpoints in the store so explain starts near its event",
+     RunSnapshot},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

@@ -1,7 +1,9 @@
 #include "tools/explain.h"
 
 #include <charconv>
+#include <iostream>
 
+#include "tools/checkpoints.h"
 #include "tools/replay_source.h"
 
 namespace authtrail::tools {
@@ -24,16 +26,18 @@ Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string
   return *found;
 }
 
-// Folds the org up to the target and decides it.
+// Folds the org up to the target, from its nearest checkpoint when there is a
+// usable one, and decides it.
 Result<replay::ReplayLine> ExplainDecide(store::Store* st, const Event& target, uint64_t target_seq,
                                          const replay::Readings& readings) {
-  AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, target.org));
   replay::ReplayOptions ro;
   ro.readings = readings;
   ro.collect_sources = true;
-  replay::Replayer replayer(ro, std::move(constants));
+  AT_ASSIGN_OR_RETURN(FoldStart start, StartOrgFold(st, target.org, target.ts, ro));
+  replay::Replayer& replayer = start.replayer;
   store::ScanFilter f;
   f.org = target.org;
+  f.since = start.since;
   f.until = target.ts + 1;
   std::optional<replay::ReplayLine> line;
   AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {

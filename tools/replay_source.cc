@@ -1,5 +1,7 @@
 #include "tools/replay_source.h"
 
+#include "tools/checkpoints.h"
+
 namespace po = boost::program_options;
 
 namespace authtrail::tools {
@@ -28,20 +30,31 @@ bool Matches(const store::ScanFilter& f, const Event& e) {
   if (f.kind && e.kind != *f.kind) return false;
   return true;
 }
+
+// Folds `fold`'s events; emits the lines of those matching `filter`.
+Status FoldAndEmit(store::Store* st, const store::ScanFilter& fold, const store::ScanFilter& filter,
+                   replay::Replayer* replayer, const LineFn& fn) {
+  return st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
+    std::optional<replay::ReplayLine> line = replayer->Process(seq, e);
+    if (!line || !Matches(filter, e)) return Status::Ok();
+    return fn(e, *line);
+  });
+}
 }  // namespace
 
 Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
                    const replay::ReplayOptions& options, const LineFn& fn) {
+  store::ScanFilter fold;
+  fold.org = filter.org;  // state needs every event of the org (or a checkpoint)
+  fold.until = filter.until;
+  if (filter.org && filter.since) {
+    AT_ASSIGN_OR_RETURN(FoldStart start, StartOrgFold(st, *filter.org, *filter.since, options));
+    fold.since = start.since;
+    return FoldAndEmit(st, fold, filter, &start.replayer, fn);
+  }
   AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, filter.org));
   replay::Replayer replayer(options, std::move(constants));
-  store::ScanFilter fold;
-  fold.org = filter.org;  // state needs every event of the org
-  fold.until = filter.until;
-  return st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
-    std::optional<replay::ReplayLine> line = replayer.Process(seq, e);
-    if (!line || !Matches(filter, e)) return Status::Ok();
-    return fn(e, *line);
-  });
+  return FoldAndEmit(st, fold, filter, &replayer, fn);
 }
 
 void AddReadingOption(po::options_description* options, std::vector<std::string>* readings) {
