@@ -20,6 +20,8 @@ constexpr Command kCommands[] = {
     {"explain", "one event (or a hypothetical request): every rule set's decision and why",
      RunExplain},
     {"gen", "write a realistic generated org history as JSONL", RunGen},
+    {"keygen", "create the Ed25519 key pair that signs checkpoints (PEM, private file 0600)",
+     RunKeygen},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

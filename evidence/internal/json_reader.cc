@@ -89,6 +89,12 @@ Result<dom::array> ObjectReader::Array(std::string_view key) {
   return a;
 }
 
+std::vector<std::string_view> ObjectReader::Keys() const {
+  std::vector<std::string_view> keys;
+  for (const auto& f : fields_) keys.push_back(f.first);
+  return keys;
+}
+
 Status ObjectReader::Finish() const {
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (!used_[i]) return Error(fields_[i].first, "unknown field");

@@ -45,6 +45,8 @@ class ObjectReader {
   Status Finish() const;
 
   const std::string& what() const { return what_; }
+  // Every key, in document order (for objects that are maps, not records).
+  std::vector<std::string_view> Keys() const;
 
  private:
   Status Error(std::string_view key, std::string_view problem) const;
