@@ -151,6 +151,7 @@ SigningKey::SigningKey(SigningKey&& other) noexcept : secret_(other.secret_) {
 }
 
 SigningKey& SigningKey::operator=(SigningKey&& other) noexcept {
+  if (this == &other) return *this;
   secret_ = other.secret_;
   sodium_memzero(other.secret_.data(), other.secret_.size());
   return *this;

@@ -57,7 +57,8 @@ class SigningKey {
 };
 
 // True iff `signature` is a valid Ed25519 signature of `message` under `key`.
-bool VerifySignature(const PublicKey& key, std::string_view message, std::string_view signature);
+[[nodiscard]] bool VerifySignature(const PublicKey& key, std::string_view message,
+                                   std::string_view signature);
 
 // "PUBLIC KEY" PEM of `key` (64-column base64 lines, trailing newline).
 std::string PublicKeyToPem(const PublicKey& key);

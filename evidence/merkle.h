@@ -113,8 +113,8 @@ Result<Hash> RootFromSource(uint64_t size, const NodeSource& source);
 // `leaf_hash` is at `index` in the tree of `size` leaves whose root is `root`.
 // (size, root) must come from one signed checkpoint: the verifier trusts that
 // pairing, as every RFC 6962 verifier does.
-bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
-                     std::span<const Hash> proof, const Hash& root);
+[[nodiscard]] bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf_hash,
+                                   std::span<const Hash> proof, const Hash& root);
 
 // The root the proof leads to (what VerifyInclusion compares), or
 // kCorruption when the proof's length does not fit (index, size).
@@ -125,7 +125,7 @@ Result<Hash> RootFromInclusionProof(uint64_t index, uint64_t size, const Hash& l
 // leaves with root `old_root` is a prefix of the tree of `new_size` leaves
 // with root `new_root`. Equal sizes need equal roots and an empty proof;
 // old_size 0 needs an empty proof (the empty tree is a prefix of any tree).
-bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
-                       const Hash& new_root, std::span<const Hash> proof);
+[[nodiscard]] bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
+                                     const Hash& new_root, std::span<const Hash> proof);
 
 }  // namespace authtrail::evidence
