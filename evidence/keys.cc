@@ -114,8 +114,13 @@ Status WriteNewFile(const std::string& path, std::string_view content, mode_t mo
 Result<std::string> ReadKeyFile(const std::string& path, bool secret) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return OpenError(path);
-  struct stat st;
-  if (secret && fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
+  struct stat st {};
+  if (secret && fstat(fd, &st) != 0) {
+    Status s = Status::IOError(path + ": " + std::strerror(errno));
+    close(fd);
+    return s;
+  }
+  if (secret && (st.st_mode & 077) != 0) {
     close(fd);
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
