@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
     {"gen", "write a realistic generated org history as JSONL", RunGen},
     {"snapshot", "keep replay checkpoints in the store so explain starts near its event",
      RunSnapshot},
+    {"keygen", "create the Ed25519 key pair that signs checkpoints (PEM, private file 0600)",
+     RunKeygen},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

@@ -31,6 +31,7 @@ int RunExplain(int argc, char** argv);
 int RunGen(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSnapshot(int argc, char** argv);
+int RunKeygen(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {
