@@ -77,7 +77,6 @@ class CsvReader {
   std::string_view line_;  // current physical line
   uint64_t line_no_ = 0;
   size_t i_ = 0;           // next byte of line_
-  uint32_t col_base_ = 0;  // bytes dropped from the front of line_ (BOM)
   bool first_line_ = true;
   std::string raw_;
   TextPos start_;

@@ -99,6 +99,35 @@ TEST(SourcesE2E, UnmappedRecordsAreListedByLogUnmapped) {
   EXPECT_EQ(RunAuthtrail({"log", "--db", db, "--unmapped", "--kind", "app.install"}).exit_code, 2);
 }
 
+TEST(SourcesE2E, SourcesCommandShowsSpanCountsAndUnmappedPerSource) {
+  TempDir dir;
+  std::string db = dir.Sub("s.db");
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, "--format", "setupaudittrail", "--org", kOrg,
+                          Fixture("org1_setupaudittrail.csv")})
+                .exit_code,
+            0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, "--format", "loginhistory", "--org", kOrg,
+                          Fixture("org1_loginhistory.json")})
+                .exit_code,
+            0);
+  RunResult r = RunAuthtrail({"sources", "--db", db});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines = SplitLines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0], R"({"org":"00D5g000004SxyzEAC","source":"LoginHistory","events":7,)"
+                      R"("first":"2025-06-02T10:00:00Z","last":"2025-09-21T10:00:00Z","kinds":)"
+                      R"({"login.ui":1,"oauth.authorize":2,"oauth.token":3,"soap.login":1}})");
+  EXPECT_EQ(lines[1], R"({"org":"00D5g000004SxyzEAC","source":"SetupAuditTrail","events":7,)"
+                      R"("first":"2025-06-01T09:00:00Z","last":"2025-09-15T10:00:00Z","kinds":)"
+                      R"({"app.access":1,"app.install":1,"app.policy":1,"permset.assign":1,)"
+                      R"("permset.permission":1,"permset.unassign":1,"unmapped":1},)"
+                      R"("unmapped":{"PermSetCreate":1}})");
+  RunResult table = RunAuthtrail({"sources", "--db", db, "--format", "table"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(SplitLines(table.out).size(), 3u);
+  EXPECT_EQ(RunAuthtrail({"sources", "--db", db, "--format", "csv"}).exit_code, 2);
+}
+
 // Real 2023 ELF Login header; BOM, CRLF, a quoted line break, 15- and
 // 18-character ids; one row breaks the CSV syntax and one has a bad id.
 TEST(SourcesE2E, ElfLoginRejectsBadRowsWithFileLineColumnAndStoresTheRest) {
