@@ -181,7 +181,17 @@ bool RequireTime(Row* row, std::string_view name, std::string* out) {
   if (!row->Require(name, &text)) return false;
   std::optional<std::string> t = SalesforceTime(text);
   if (!t) return row->Fail(name, "bad timestamp '" + std::string(text) + "'");
+  if (Result<MicrosUtc> at = ParseRfc3339(*t); !at.ok()) {
+    return row->Fail(name, "bad timestamp '" + std::string(text) + "': " + at.status().message());
+  }
   *out = std::move(*t);
+  return true;
+}
+
+bool CheckIdOrName(Row* row, std::string_view name, std::string_view value) {
+  if (Result<std::string> id = NormalizeIdOrName(value); !id.ok()) {
+    return row->Fail(name, id.status().message());
+  }
   return true;
 }
 

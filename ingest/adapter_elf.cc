@@ -57,10 +57,11 @@ class ElfAdapter : public Adapter {
     if (!RequireTime(row, ts_field, &c->ts)) return false;
     if (!OrgOf(row, "ORGANIZATION_ID", options_.org, &c->org)) return false;
     c->id = row->Get("REQUEST_ID");
-    c->user = row->GetAny({"USER_ID_DERIVED", "USER_ID"});
+    const char* user_field = row->Get("USER_ID_DERIVED").empty() ? "USER_ID" : "USER_ID_DERIVED";
+    c->user = row->Get(user_field);
     // A Logout row of a batch revocation has no user; every other row needs one.
     if (c->user.empty() && type_ != "Logout") return row->Fail("USER_ID", "is missing or empty");
-    return true;
+    return CheckIdOrName(row, user_field, c->user);
   }
 
   EventJson Start(std::string_view kind, const ElfCommon& c) const {

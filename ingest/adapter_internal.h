@@ -51,8 +51,12 @@ class Row {
 //   2021-10-19T11:47:22Z (already RFC 3339),
 //   20231218054831.655 / 20220803011210 (EventLogFile TIMESTAMP, GMT).
 std::optional<std::string> SalesforceTime(std::string_view text);
-// Requires field `name` and converts it with SalesforceTime.
+// Requires field `name`, converts it with SalesforceTime and checks it is a
+// valid instant, so that a bad time is reported at its source column.
 bool RequireTime(Row* row, std::string_view name, std::string* out);
+// Fails at field `name` when `value` looks like a Salesforce id (15/18
+// alphanumerics) whose 18-character suffix is wrong; names are fine.
+bool CheckIdOrName(Row* row, std::string_view name, std::string_view value);
 
 // The org of a record: its own org column (ELF ORGANIZATION_ID), else
 // `fallback` (--org); when both exist their first 15 characters must match.

@@ -153,7 +153,8 @@ class LoginAdapter : public Adapter {
     const char* ts_field = login_event_ ? "EventDate" : "LoginTime";
     if (!row->Require(id_field, &r->id) || !RequireTime(row, ts_field, &r->ts)) return false;
     if (!OrgOf(row, "", options_.org, &r->org)) return false;
-    if (!row->Require("UserId", &r->user) || !row->Require("LoginType", &r->type)) return false;
+    if (!row->Require("UserId", &r->user) || !CheckIdOrName(row, "UserId", r->user)) return false;
+    if (!row->Require("LoginType", &r->type)) return false;
     r->app = row->Get("Application");
     r->subtype = row->Get("LoginSubType");
     r->status = row->Get("Status");

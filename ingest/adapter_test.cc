@@ -174,9 +174,9 @@ TEST(LoginHistoryAdapter, MissingColumnsAndBadValuesAreRejectedWithPositions) {
              "0Ya2,2025-06-10T14:03:40Z,0055g00000AbCdE,Remote Access 2.0,\n"
              "0Ya3,2025-06-10T14:03:40Z,0055g00000AbCdEXXX,Application,Browser\n");
   ASSERT_EQ(m.errors.size(), 3u);
-  EXPECT_NE(m.errors[0].find("ts: "), std::string::npos) << m.errors[0];
+  EXPECT_EQ(m.errors[0].substr(0, 30), "2:6: LoginTime: bad timestamp ") << m.errors[0];
   EXPECT_EQ(m.errors[1], "3:61: Application: an OAuth login must name its connected app");
-  EXPECT_NE(m.errors[2].find("user: "), std::string::npos) << m.errors[2];
+  EXPECT_EQ(m.errors[2].substr(0, 15), "4:27: UserId: 1") << m.errors[2];  // 18-char id suffix
 }
 
 // ---- LoginEvent ----

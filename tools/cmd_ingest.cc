@@ -269,8 +269,11 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
   so.create_if_missing = true;
   AT_ASSIGN_OR_RETURN(auto st, store::Store::Open(opt.db, so));
   AT_ASSIGN_OR_RETURN(auto writer, st->BeginBatch({0, WallClockNow(), kVersion, opt.inputs}));
+  // Export rejects are raw CSV rows or JSON objects, not JSONL: the name says
+  // which format they came from.
+  std::string suffix = opt.format == "jsonl" ? ".jsonl" : "-" + opt.format + ".txt";
   *rejects_path = opt.rejects.empty()
-                      ? opt.db + "/rejects/batch-" + std::to_string(writer->number()) + ".jsonl"
+                      ? opt.db + "/rejects/batch-" + std::to_string(writer->number()) + suffix
                       : opt.rejects;
   RejectSink rejects(*rejects_path);
   *counts = {};
@@ -307,8 +310,9 @@ int RunIngest(int argc, char** argv) {
       "at", po::value(&opt.at)->value_name("TS"),
       "snapshot: when the current-state export was taken (RFC 3339)")(
       "rejects", po::value(&opt.rejects)->value_name("FILE"),
-      "where rejected lines are copied (default DIR/rejects/batch-N.jsonl)")(
-      "input", po::value(&opt.inputs)->multitoken(), "input files");
+      "where rejected lines are copied (default DIR/rejects/batch-N.jsonl, or\n"
+      "batch-N-FORMAT.txt for an export format)")("input", po::value(&opt.inputs)->multitoken(),
+                                                  "input files");
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
