@@ -76,7 +76,7 @@ class CsvReader {
   LineSource source_;
   std::string_view line_;  // current physical line
   uint64_t line_no_ = 0;
-  size_t i_ = 0;           // next byte of line_
+  size_t i_ = 0;  // next byte of line_
   bool first_line_ = true;
   std::string raw_;
   TextPos start_;
