@@ -32,6 +32,7 @@ class CsvRecordReader : public RecordReader {
  public:
   explicit CsvRecordReader(LineSource lines) : csv_(std::move(lines)) {}
   std::string_view syntax() const override { return "csv"; }
+  std::string_view header() const override { return header_raw_; }
 
   Outcome Next(SourceRecord* record, RecordError* error) override {
     while (true) {
@@ -46,6 +47,7 @@ class CsvRecordReader : public RecordReader {
       }
       if (!have_header_) {
         for (const CsvField& f : row_) header_.emplace_back(Trim(f.value));
+        header_raw_ = csv_.raw();
         have_header_ = true;
         continue;
       }
@@ -70,6 +72,7 @@ class CsvRecordReader : public RecordReader {
   CsvReader csv_;
   std::vector<CsvField> row_;
   std::vector<std::string> header_;
+  std::string header_raw_;
   bool have_header_ = false;
 };
 

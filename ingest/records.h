@@ -60,6 +60,9 @@ class RecordReader {
   virtual Outcome Next(SourceRecord* record, RecordError* error) = 0;
   // "csv" or "json".
   virtual std::string_view syntax() const = 0;
+  // CSV: the raw text of the header record once it has been read (so that a
+  // rejects file can start with it and be re-ingested); JSON: empty.
+  virtual std::string_view header() const { return {}; }
 };
 
 // Reads `lines` as CSV or JSON: JSON when the first non-blank byte (after a

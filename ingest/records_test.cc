@@ -48,6 +48,12 @@ TEST(Records, CsvFieldsAreFoundByHeaderNameInAnyCase) {
   EXPECT_EQ(Value(a.records[0], "UserId"), "<absent>");
   EXPECT_EQ(a.records[0].pos.line, 2u);
   EXPECT_EQ(a.records[0].Find("Status")->pos.column, 35u);
+  std::unique_ptr<RecordReader> reader = OpenRecords(LinesOf("\xEF\xBB\xBF\"A\",B\r\n1,2\n"));
+  SourceRecord record;
+  RecordError error;
+  EXPECT_EQ(reader->header(), "");
+  ASSERT_EQ(reader->Next(&record, &error), RecordReader::Outcome::kRecord);
+  EXPECT_EQ(reader->header(), "\"A\",B");  // for the rejects file
 }
 
 TEST(Records, CsvRowWithWrongFieldCountIsAnError) {

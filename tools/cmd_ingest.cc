@@ -111,7 +111,8 @@ struct IngestRun {
   Progress progress;
   IngestCounts& counts;  // the caller's: valid even when the batch fails mid-way
   bool quiet;
-  ingest::Adapter* adapter = nullptr;        // export formats; nullptr for jsonl
+  ingest::Adapter* adapter = nullptr;  // export formats; nullptr for jsonl
+  std::string header;  // CSV header of the current input, written before its first reject
   std::map<std::string, uint64_t> unmapped;  // action -> records stored as unmapped
 };
 
@@ -121,6 +122,10 @@ Status Reject(IngestRun* run, const std::string& where, std::string_view raw,
   ++run->counts.rejected;
   run->progress.Clear();
   std::cerr << where << ": " << (field.empty() ? "" : field + ": ") << reason << "\n";
+  if (!run->header.empty()) {  // so the rejects can be fixed and re-ingested as they are
+    AT_RETURN_IF_ERROR(run->rejects->Write(run->header));
+    run->header.clear();
+  }
   return run->rejects->Write(raw);
 }
 
@@ -198,8 +203,13 @@ Result<BatchInputInfo> IngestExport(IngestRun* run, const std::string& input) {
   ingest::SourceRecord record;
   ingest::RecordError error;
   Event event;
+  bool have_header = false;
   while (true) {
     ingest::RecordReader::Outcome o = records->Next(&record, &error);
+    if (!have_header && !records->header().empty()) {
+      run->header = records->header();
+      have_header = true;
+    }
     if (o == ingest::RecordReader::Outcome::kEnd) break;
     if (o == ingest::RecordReader::Outcome::kError) {
       ++run->counts.read;
@@ -210,6 +220,7 @@ Result<BatchInputInfo> IngestExport(IngestRun* run, const std::string& input) {
     if (!run->quiet && run->progress.Due()) ShowProgress(run, input);
   }
   AT_RETURN_IF_ERROR(reader->status());
+  run->header.clear();
   return BatchInputInfo{input, reader->bytes_read(), reader->sha256()};
 }
 
@@ -277,7 +288,7 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
                       : opt.rejects;
   RejectSink rejects(*rejects_path);
   *counts = {};
-  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet, nullptr, {}};
+  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet, nullptr, {}, {}};
   std::unique_ptr<ingest::Adapter> adapter;
   if (opt.format != "jsonl") {
     AT_ASSIGN_OR_RETURN(adapter, ingest::MakeAdapter(opt.format, {opt.org, opt.at}));
