@@ -177,6 +177,45 @@ TEST(SourcesE2E, ElfLoginRejectsBadRowsWithFileLineColumnAndStoresTheRest) {
   EXPECT_NE(lines[4].find(R"("status":"LOGIN_ERROR_PASSWORD_LOCKOUT")"), std::string::npos);
 }
 
+TEST(SourcesE2E, SnapshotIsABaselineAtTheGivenTime) {
+  TempDir dir;
+  std::string db = dir.Sub("s.db");
+  std::vector<std::string> args = {"ingest",
+                                   "--db",
+                                   db,
+                                   "--format",
+                                   "snapshot",
+                                   "--org",
+                                   kOrg,
+                                   "--at",
+                                   "2025-05-31T00:00:00.000+0000",
+                                   Fixture("snapshot_permissionset.csv")};
+  RunResult r = RunAuthtrail(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "read=2 stored=3 duplicates=0 rejected=0\n");
+  EXPECT_EQ(RunAuthtrail(args).out, "read=2 stored=0 duplicates=3 rejected=0\n");
+  std::vector<std::string> lines = SplitLines(RunAuthtrail({"log", "--db", db}).out);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[0].find(R"("ts":"2025-05-31T00:00:00Z","org":"00D5g000004SxyzEAC",)"
+                          R"("kind":"profile.permission","source":"snapshot:Profile",)"
+                          R"("profile":"Sales","permission":"api_enabled","enabled":false})"),
+            std::string::npos)
+      << lines[0];
+  // Same ts and kind: canonical bytes order them ("enabled":false first).
+  EXPECT_NE(
+      lines[2].find(R"("permset":"Integration, EU","permission":"api_enabled","enabled":true)"),
+      std::string::npos)
+      << lines[2];
+  EXPECT_EQ(RunAuthtrail({"ingest", "--db", db, "--format", "snapshot", "--org", kOrg,
+                          Fixture("snapshot_permissionset.csv")})
+                .exit_code,
+            2);  // no --at
+  EXPECT_EQ(RunAuthtrail({"ingest", "--db", db, "--format", "setupaudittrail", "--org", kOrg,
+                          "--at", "2025-05-31T00:00:00Z", Fixture("org1_setupaudittrail.csv")})
+                .exit_code,
+            2);  // --at only means something for snapshots
+}
+
 TEST(SourcesE2E, UsageErrorsAndHelp) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
@@ -192,7 +231,7 @@ TEST(SourcesE2E, UsageErrorsAndHelp) {
   RunResult help = RunAuthtrail({"ingest", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* f : {"loginhistory", "loginevent", "elf-login", "elf-loginas", "elf-logout",
-                        "elf-api", "elf-restapi", "setupaudittrail"}) {
+                        "elf-api", "elf-restapi", "setupaudittrail", "snapshot"}) {
     EXPECT_NE(help.out.find(std::string("  ") + f + " "), std::string::npos) << f;
   }
 }
