@@ -127,6 +127,9 @@ constexpr Slot kSlots[kFieldCount] = {
     Enum<&E::origin>(),
     Enum<&E::api_family>(),
     Enum<&E::cause>(),
+    Str<&E::action>(),
+    Str<&E::section>(),
+    Str<&E::display>(),
 };
 
 constexpr Field kCommonFields[] = {Field::kTs,    Field::kOrg,    Field::kKind,    Field::kId,
@@ -135,7 +138,10 @@ constexpr Field kCommonFields[] = {Field::kTs,    Field::kOrg,    Field::kKind, 
 bool IsRequiredCommon(Field f) { return f == Field::kTs || f == Field::kOrg || f == Field::kKind; }
 
 // Free text may be empty; an empty identifier names nothing and is rejected.
-bool MayBeEmpty(Field f) { return f == Field::kName || f == Field::kStatus || f == Field::kSource; }
+bool MayBeEmpty(Field f) {
+  return f == Field::kName || f == Field::kStatus || f == Field::kSource || f == Field::kSection ||
+         f == Field::kDisplay;
+}
 
 // ---- Lookups ----
 

@@ -148,6 +148,10 @@ std::vector<KindCase> AllKindCases() {
             R"("user":"0055g00000AbCdE","app":"a1","cause":"refresh_policy_expiry")"),
        R"({"app":"a1","cause":"refresh_policy_expiry","kind":"oauth.revoke",)" + o + t + "," + u +
            "}"},
+      {Line("unmapped", R"("action":"PermSetCreate","section":"Manage Users",)"
+                        R"("display":"Created permission set Ops","user":"0055g00000AbCdE")"),
+       R"({"action":"PermSetCreate","display":"Created permission set Ops","kind":"unmapped",)" +
+           o + R"("section":"Manage Users",)" + t + "," + u + "}"},
   };
 }
 

@@ -65,6 +65,8 @@ void OrgState::Apply(const Event& e, uint64_t seq) {
       Pair& p = pairs_[{*e.user, *e.app}];
       return RevokePair(&p, e.ts, CauseOf(e.cause), seq);
     }
+    case Kind::kUnmapped:  // a record no adapter could map: evidence, not state
+      return;
     default:
       return ApplyApp(e, seq);
   }

@@ -128,6 +128,9 @@ constexpr FieldWriter kWriters[kFieldCount] = {
     Enum<&E::origin, F::kOrigin>(),
     Enum<&E::api_family, F::kApiFamily>(),
     Enum<&E::cause, F::kCause>(),
+    Str<&E::action>(F::kAction),
+    Str<&E::section>(F::kSection),
+    Str<&E::display>(F::kDisplay),
 };
 
 constexpr bool FieldOrderIsConsistent() {

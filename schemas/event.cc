@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kKindCount> kKindNames = {
     "permset.unassign", "app.upsert",         "app.install",        "app.uninstall",
     "app.block",        "app.unblock",        "app.policy",         "app.access",
     "login.ui",         "oauth.authorize",    "oauth.token",        "api.call",
-    "soap.login",       "oauth.revoke",
+    "soap.login",       "oauth.revoke",       "unmapped",
 };
 
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
@@ -52,6 +52,9 @@ constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "origin",
     "api_family",
     "cause",
+    "action",
+    "section",
+    "display",
 };
 
 using F = Field;
@@ -81,6 +84,8 @@ constexpr FieldRule kApiCall[] = {R(F::kUser), O(F::kApp), O(F::kOrigin), O(F::k
                                   O(F::kGrantTs)};
 constexpr FieldRule kSoapLogin[] = {R(F::kUser), O(F::kApp)};
 constexpr FieldRule kOauthRevoke[] = {R(F::kUser), R(F::kApp), O(F::kCause)};
+constexpr FieldRule kUnmapped[] = {R(F::kAction), O(F::kSection), O(F::kDisplay), O(F::kUser),
+                                   O(F::kApp)};
 
 template <typename E>
 std::span<const char* const> NamesOf(const char* const* (*names)()) {
@@ -102,7 +107,7 @@ std::optional<Kind> KindFromName(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsAccessKind(Kind k) { return k >= Kind::kLoginUi; }
+bool IsAccessKind(Kind k) { return k >= Kind::kLoginUi && k <= Kind::kOauthRevoke; }
 
 std::string_view FieldName(Field f) { return kFieldNames[static_cast<size_t>(f)]; }
 
@@ -197,6 +202,8 @@ std::span<const FieldRule> KindSpec(Kind k) {
       return kSoapLogin;
     case Kind::kOauthRevoke:
       return kOauthRevoke;
+    case Kind::kUnmapped:
+      return kUnmapped;
   }
   return {};
 }
@@ -349,6 +356,12 @@ bool AppendFieldJson(const Event& e, Field f, TimeStyle style, std::string* out)
       return PutEnum(e.api_family, f, out);
     case F::kCause:
       return PutEnum(e.cause, f, out);
+    case F::kAction:
+      return Put(e.action, out);
+    case F::kSection:
+      return Put(e.section, out);
+    case F::kDisplay:
+      return Put(e.display, out);
   }
   return false;
 }

@@ -66,8 +66,10 @@ enum class Kind : uint8_t {
   kApiCall,
   kSoapLogin,
   kOauthRevoke,
+  // kept but never folded (appended last: kind values are on-disk tags)
+  kUnmapped,
 };
-inline constexpr int kKindCount = 22;
+inline constexpr int kKindCount = 23;
 
 // "org.created", "oauth.token", ...
 std::string_view KindName(Kind k);
@@ -76,6 +78,7 @@ std::optional<Kind> KindFromName(std::string_view name);
 inline uint8_t KindFoldRank(Kind k) { return static_cast<uint8_t>(k); }
 // login.ui .. soap.login are evaluated by replay; oauth.revoke is folded as
 // state (rules.md §13.18) but listed with the access kinds in events.md.
+// unmapped is neither: replay skips it.
 bool IsAccessKind(Kind k);
 
 // Every JSONL field name of events.md. Values are not persisted.
@@ -115,8 +118,11 @@ enum class Field : uint8_t {
   kOrigin,
   kApiFamily,
   kCause,
+  kAction,
+  kSection,
+  kDisplay,
 };
-inline constexpr int kFieldCount = 35;
+inline constexpr int kFieldCount = 38;
 std::string_view FieldName(Field f);  // "expires_at", ...
 std::optional<Field> FieldFromName(std::string_view name);
 
@@ -181,6 +187,9 @@ struct Event {
   std::optional<Origin> origin;
   std::optional<ApiFamily> api_family;
   std::optional<RevokeCause> cause;
+  std::optional<std::string> action;   // unmapped
+  std::optional<std::string> section;  // unmapped
+  std::optional<std::string> display;  // unmapped
 
   bool operator==(const Event&) const = default;
 };

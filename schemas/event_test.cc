@@ -31,7 +31,7 @@ TEST(Kind, NamesAreTheEventsMdNamesInFoldOrder) {
       "permset.unassign", "app.upsert",         "app.install",        "app.uninstall",
       "app.block",        "app.unblock",        "app.policy",         "app.access",
       "login.ui",         "oauth.authorize",    "oauth.token",        "api.call",
-      "soap.login",       "oauth.revoke",
+      "soap.login",       "oauth.revoke",       "unmapped",
   };
   for (int i = 0; i < kKindCount; ++i) {
     EXPECT_EQ(KindName(KindAt(i)), expected[i]);
@@ -52,6 +52,7 @@ TEST(Kind, AccessKindsAreLoginUiAndLater) {
   EXPECT_TRUE(IsAccessKind(Kind::kLoginUi));
   EXPECT_TRUE(IsAccessKind(Kind::kApiCall));
   EXPECT_TRUE(IsAccessKind(Kind::kOauthRevoke));
+  EXPECT_FALSE(IsAccessKind(Kind::kUnmapped));  // kept, never evaluated or folded
 }
 
 TEST(Field, NamesRoundTripForAllFields) {

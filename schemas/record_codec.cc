@@ -110,6 +110,11 @@ constexpr Slot kSoapLoginSlots[] = {{F::kUser, fb::SoapLogin::VT_USER},
 constexpr Slot kOauthRevokeSlots[] = {{F::kUser, fb::OauthRevoke::VT_USER},
                                       {F::kApp, fb::OauthRevoke::VT_APP},
                                       {F::kCause, fb::OauthRevoke::VT_CAUSE}};
+constexpr Slot kUnmappedSlots[] = {{F::kAction, fb::Unmapped::VT_ACTION},
+                                   {F::kSection, fb::Unmapped::VT_SECTION},
+                                   {F::kDisplay, fb::Unmapped::VT_DISPLAY},
+                                   {F::kUser, fb::Unmapped::VT_USER},
+                                   {F::kApp, fb::Unmapped::VT_APP}};
 constexpr size_t kMaxSlots = 5;
 
 // The union tag of kind K's table T is K's value + 1 (schemas/event.h).
@@ -143,6 +148,7 @@ std::span<const Slot> SlotsOf(Kind k) {
     AT_KIND_SLOTS(ApiCall, ApiCall);
     AT_KIND_SLOTS(SoapLogin, SoapLogin);
     AT_KIND_SLOTS(OauthRevoke, OauthRevoke);
+    AT_KIND_SLOTS(Unmapped, Unmapped);
   }
   return {};
 }
@@ -183,6 +189,9 @@ bool VisitMember(E& e, Field f, Fn&& fn) {
     case F::kOrigin: fn(e.origin); return true;
     case F::kApiFamily: fn(e.api_family); return true;
     case F::kCause: fn(e.cause); return true;
+    case F::kAction: fn(e.action); return true;
+    case F::kSection: fn(e.section); return true;
+    case F::kDisplay: fn(e.display); return true;
     default: return false;
   }
   // clang-format on

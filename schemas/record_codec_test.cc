@@ -91,6 +91,15 @@ void SetSample(Event* e, Field f) {
     case Field::kName:
       e->name = "Mÿ Data Loader \xF0\x9F\x94\x91";
       return;
+    case Field::kAction:
+      e->action = "PermSetCreate";
+      return;
+    case Field::kSection:
+      e->section = "Manage Users";
+      return;
+    case Field::kDisplay:
+      e->display = "Created permission set \"Ops, EU\"\nline 2";
+      return;
     default:
       FAIL() << "not a kind-specific field: " << FieldName(f);
   }
@@ -301,7 +310,7 @@ TEST(RecordCodec, RejectsUnknownTagsAndMissingBodies) {
     auto user = fbb.CreateString("u");
     return fb::CreateLoginUi(fbb, user).Union();
   };
-  ExpectCorruption(HandMade(static_cast<fb::EventBody>(23), login), "unknown event kind tag 23");
+  ExpectCorruption(HandMade(static_cast<fb::EventBody>(24), login), "unknown event kind tag 24");
   ExpectCorruption(HandMade(fb::EventBody::NONE, login), "unknown event kind tag 0");
   ExpectCorruption(
       HandMade(fb::EventBody::LoginUi, [](auto&) { return flatbuffers::Offset<void>(); }),

@@ -4,14 +4,25 @@
 // record with each input's size and SHA-256 and the counts. Bad lines are
 // reported as "file:line: field: reason" and copied verbatim to the rejects
 // file; every valid line is still stored. Exit 3 when anything was rejected.
+//
+// Salesforce export formats (--format loginhistory, elf-login, ...) are read
+// as records (CSV rows or JSON objects, ingest/records.h), mapped to native
+// JSONL lines by an adapter (ingest/adapter.h) and then parsed exactly like
+// native input. Their rejects are reported as "file:line:column: field:
+// reason" (the record's raw text goes to the rejects file); `read` counts
+// records. Records no adapter rule maps are stored as `unmapped` events and
+// summarized on standard error.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "ingest/adapter.h"
 #include "ingest/jsonl.h"
+#include "ingest/records.h"
 #include "store/store.h"
 #include "tools/command.h"
 #include "tools/exit_codes.h"
@@ -24,20 +35,52 @@ namespace po = boost::program_options;
 namespace authtrail::tools {
 namespace {
 
-constexpr HelpText kHelp = {
-    "ingest", "authtrail ingest [--db DIR] [--format F] [--rejects FILE] FILE...",
+constexpr HelpText kHelpTemplate = {
+    "ingest",
+    "authtrail ingest [--db DIR] [--format F] [--org ORGID] [--at TS] [--rejects FILE] FILE...",
     "Append events to the store, creating it if needed. FILE is native JSONL\n"
-    "(one event per line, see the spec's events.md); '-' reads standard input.\n"
+    "(one event per line, see the spec's events.md) or, with --format, a\n"
+    "Salesforce export; '-' reads standard input.\n"
     "Records already stored (same id, or same content without an id) are counted\n"
     "as duplicates and not stored again, so re-running an ingest is safe.\n"
-    "Bad lines are reported on standard error as 'file:line: field: reason' and\n"
-    "copied verbatim to the rejects file; every valid line is still stored.\n\n"
+    "Bad lines are reported on standard error as 'file:line: field: reason'\n"
+    "(exports: 'file:line:column: field: reason') and copied verbatim to the\n"
+    "rejects file; every valid record is still stored.\n\n"
+    "Export formats (docs/sources.md says how to export each one and what it\n"
+    "cannot tell). CSV or JSON is detected from the content; columns are found\n"
+    "by header name, in any order and case. LoginHistory, LoginEvent and\n"
+    "SetupAuditTrail exports and snapshots carry no org id: give --org (and, for\n"
+    "snapshot, --at: when the export was taken). Records whose type or\n"
+    "action has no mapping are stored as 'unmapped' (see log --unmapped).\n"
+    "%FORMATS%\n"
     "Prints: read=N stored=N duplicates=N rejected=N\n\n"
     "Examples:\n"
     "  authtrail ingest --db ./authtrail.db events.jsonl\n"
-    "  zcat history.jsonl.gz | authtrail ingest -\n\n"
+    "  zcat history.jsonl.gz | authtrail ingest -\n"
+    "  sf data query -q \"SELECT Id,LoginTime,UserId,LoginType,LoginSubType,Application,Status\n"
+    "      FROM LoginHistory\" --result-format csv > lh.csv\n"
+    "  authtrail ingest --format loginhistory --org 00D5g000004Sxyz lh.csv\n"
+    "  authtrail ingest --format elf-login 2025-06-10_Login.csv\n"
+    "  authtrail ingest --format snapshot --org 00D5g000004Sxyz --at 2025-11-01T00:00:00Z \\\n"
+    "      users.csv permsets.csv assignments.csv\n\n"
     "Exit codes: 0 done, 2 usage error, 3 some lines rejected (the rest stored),\n"
     "5 store unavailable (locked by another writer, newer format, disk full)."};
+
+// kHelpTemplate with the list of export formats in place of %FORMATS%.
+const HelpText& Help() {
+  static const std::string about = [] {
+    std::string formats;
+    for (const ingest::SourceFormat& f : ingest::SourceFormats()) {
+      std::string name(f.name);
+      name.resize(17, ' ');
+      formats.append("  ").append(name).append(f.summary).append("\n");
+    }
+    std::string text = kHelpTemplate.about;
+    return text.replace(text.find("%FORMATS%"), 9, formats);
+  }();
+  static const HelpText help = {kHelpTemplate.name, kHelpTemplate.usage, about.c_str()};
+  return help;
+}
 
 // Copies rejected lines verbatim; the file is created on the first reject.
 class RejectSink {
@@ -68,15 +111,31 @@ struct IngestRun {
   Progress progress;
   IngestCounts& counts;  // the caller's: valid even when the batch fails mid-way
   bool quiet;
+  ingest::Adapter* adapter = nullptr;  // export formats; nullptr for jsonl
+  std::string header;  // CSV header of the current input, written before its first reject
+  std::map<std::string, uint64_t> unmapped;  // action -> records stored as unmapped
 };
 
-Status Reject(IngestRun* run, const std::string& input, uint64_t line_no, std::string_view raw,
+// `where` is "file:line" (JSONL) or "file:line:column" (exports).
+Status Reject(IngestRun* run, const std::string& where, std::string_view raw,
               const std::string& field, const std::string& reason) {
   ++run->counts.rejected;
   run->progress.Clear();
-  std::cerr << input << ":" << line_no << ": " << (field.empty() ? "" : field + ": ") << reason
-            << "\n";
+  std::cerr << where << ": " << (field.empty() ? "" : field + ": ") << reason << "\n";
+  if (!run->header.empty()) {  // so the rejects can be fixed and re-ingested as they are
+    AT_RETURN_IF_ERROR(run->rejects->Write(run->header));
+    run->header.clear();
+  }
   return run->rejects->Write(raw);
+}
+
+Status Reject(IngestRun* run, const std::string& input, uint64_t line_no, std::string_view raw,
+              const std::string& field, const std::string& reason) {
+  return Reject(run, input + ":" + std::to_string(line_no), raw, field, reason);
+}
+
+std::string Where(const std::string& input, ingest::TextPos pos) {
+  return input + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
 }
 
 Status IngestLine(IngestRun* run, const std::string& input, uint64_t line_no, std::string_view line,
@@ -95,6 +154,40 @@ Status IngestLine(IngestRun* run, const std::string& input, uint64_t line_no, st
   return Status::Ok();
 }
 
+// One event an adapter produced from `record`, validated like a JSONL line.
+Status StoreMapped(IngestRun* run, const std::string& input, const ingest::SourceRecord& record,
+                   std::string_view line, Event* event) {
+  ingest::LineError error;
+  if (!run->parser.Parse(line, event, &error)) {
+    return Reject(run, Where(input, record.pos), record.raw, error.field, error.reason);
+  }
+  Result<store::AddOutcome> added = run->writer->Add(*event);
+  if (!added.ok()) {
+    if (added.status().code() != StatusCode::kAlreadyExists) return added.status();
+    return Reject(run, Where(input, record.pos), record.raw, "id", added.status().message());
+  }
+  ++(*added == store::AddOutcome::kStored ? run->counts.stored : run->counts.duplicates);
+  if (event->kind == Kind::kUnmapped) ++run->unmapped[event->action.value_or("")];
+  return Status::Ok();
+}
+
+Status IngestRecord(IngestRun* run, const std::string& input, const ingest::SourceRecord& record,
+                    Event* event) {
+  ++run->counts.read;
+  std::vector<std::string> lines;
+  ingest::MapError error;
+  if (!run->adapter->Map(record, &lines, &error)) {
+    return Reject(run, Where(input, error.pos), record.raw, error.field, error.reason);
+  }
+  // A record is stored whole or not at all: the first bad event rejects it.
+  uint64_t rejected = run->counts.rejected;
+  for (const std::string& line : lines) {
+    AT_RETURN_IF_ERROR(StoreMapped(run, input, record, line, event));
+    if (run->counts.rejected != rejected) break;
+  }
+  return Status::Ok();
+}
+
 void ShowProgress(IngestRun* run, const std::string& input) {
   run->progress.Show("ingest " + input + ": read " + std::to_string(run->counts.read) +
                      ", stored " + std::to_string(run->counts.stored) + ", duplicates " +
@@ -102,7 +195,37 @@ void ShowProgress(IngestRun* run, const std::string& input) {
                      std::to_string(run->counts.rejected));
 }
 
+Result<BatchInputInfo> IngestExport(IngestRun* run, const std::string& input) {
+  AT_ASSIGN_OR_RETURN(auto reader, ingest::LineReader::Open(input));
+  ingest::LineReader* lines = reader.get();
+  std::unique_ptr<ingest::RecordReader> records = ingest::OpenRecords(
+      [lines](std::string_view* line, uint64_t* line_no) { return lines->Next(line, line_no); });
+  ingest::SourceRecord record;
+  ingest::RecordError error;
+  Event event;
+  bool have_header = false;
+  while (true) {
+    ingest::RecordReader::Outcome o = records->Next(&record, &error);
+    if (!have_header && !records->header().empty()) {
+      run->header = records->header();
+      have_header = true;
+    }
+    if (o == ingest::RecordReader::Outcome::kEnd) break;
+    if (o == ingest::RecordReader::Outcome::kError) {
+      ++run->counts.read;
+      AT_RETURN_IF_ERROR(Reject(run, Where(input, error.pos), record.raw, "", error.reason));
+    } else {
+      AT_RETURN_IF_ERROR(IngestRecord(run, input, record, &event));
+    }
+    if (!run->quiet && run->progress.Due()) ShowProgress(run, input);
+  }
+  AT_RETURN_IF_ERROR(reader->status());
+  run->header.clear();
+  return BatchInputInfo{input, reader->bytes_read(), reader->sha256()};
+}
+
 Result<BatchInputInfo> IngestInput(IngestRun* run, const std::string& input) {
+  if (run->adapter != nullptr) return IngestExport(run, input);
   AT_ASSIGN_OR_RETURN(auto reader, ingest::LineReader::Open(input));
   std::string_view line;
   uint64_t line_no = 0;
@@ -114,6 +237,16 @@ Result<BatchInputInfo> IngestInput(IngestRun* run, const std::string& input) {
   }
   AT_RETURN_IF_ERROR(reader->status());
   return BatchInputInfo{input, reader->bytes_read(), reader->sha256()};
+}
+
+// Records kept as `unmapped` are not errors, but the investigator must know.
+void ReportUnmapped(const std::map<std::string, uint64_t>& unmapped) {
+  if (unmapped.empty()) return;
+  uint64_t total = 0;
+  for (const auto& [action, n] : unmapped) total += n;
+  std::cerr << "authtrail ingest: " << total
+            << " record(s) with no mapping stored as 'unmapped' (authtrail log --unmapped):\n";
+  for (const auto& [action, n] : unmapped) std::cerr << "  " << n << "  " << action << "\n";
 }
 
 MicrosUtc WallClockNow() {
@@ -147,12 +280,20 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
   so.create_if_missing = true;
   AT_ASSIGN_OR_RETURN(auto st, store::Store::Open(opt.db, so));
   AT_ASSIGN_OR_RETURN(auto writer, st->BeginBatch({0, WallClockNow(), kVersion, opt.inputs}));
+  // Export rejects are raw CSV rows or JSON objects, not JSONL: the name says
+  // which format they came from.
+  std::string suffix = opt.format == "jsonl" ? ".jsonl" : "-" + opt.format + ".txt";
   *rejects_path = opt.rejects.empty()
-                      ? opt.db + "/rejects/batch-" + std::to_string(writer->number()) + ".jsonl"
+                      ? opt.db + "/rejects/batch-" + std::to_string(writer->number()) + suffix
                       : opt.rejects;
   RejectSink rejects(*rejects_path);
   *counts = {};
-  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet};
+  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet, nullptr, {}, {}};
+  std::unique_ptr<ingest::Adapter> adapter;
+  if (opt.format != "jsonl") {
+    AT_ASSIGN_OR_RETURN(adapter, ingest::MakeAdapter(opt.format, {opt.org, opt.at}));
+    run.adapter = adapter.get();
+  }
   BatchEndInfo end;
   for (const auto& input : opt.inputs) {
     AT_ASSIGN_OR_RETURN(BatchInputInfo info, IngestInput(&run, input));
@@ -165,6 +306,7 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
   end.duplicates = run.counts.duplicates;
   end.rejected = run.counts.rejected;
   if (!rejects.used()) rejects_path->clear();
+  ReportUnmapped(run.unmapped);
   return writer->Finish(std::move(end));
 }
 
@@ -172,18 +314,32 @@ int RunIngest(int argc, char** argv) {
   IngestOptions opt;
   po::options_description options("Options");
   AddDbOption(&options, &opt.db);
-  options.add_options()(
-      "format", po::value(&opt.format)->default_value("jsonl")->value_name("F"),
-      "input format: jsonl (native events; Salesforce export formats come later)")(
+  options.add_options()("format", po::value(&opt.format)->default_value("jsonl")->value_name("F"),
+                        "input format: jsonl (native events) or an export format listed above")(
+      "org", po::value(&opt.org)->value_name("ORGID"),
+      "org id of exports that carry none (loginhistory, loginevent, setupaudittrail, snapshot)")(
+      "at", po::value(&opt.at)->value_name("TS"),
+      "snapshot: when the current-state export was taken (RFC 3339)")(
       "rejects", po::value(&opt.rejects)->value_name("FILE"),
-      "where rejected lines are copied (default DIR/rejects/batch-N.jsonl)")(
-      "input", po::value(&opt.inputs)->multitoken(), "input files");
+      "where rejected lines are copied (default DIR/rejects/batch-N.jsonl, or\n"
+      "batch-N-FORMAT.txt for an export format)")("input", po::value(&opt.inputs)->multitoken(),
+                                                  "input files");
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
-  if (auto code = ParseCommandLine(kHelp, options, &pos, argc, argv, &vm)) return *code;
+  if (auto code = ParseCommandLine(Help(), options, &pos, argc, argv, &vm)) return *code;
   if (opt.format != "jsonl") {
-    std::cerr << "authtrail ingest: unknown --format '" << opt.format << "' (supported: jsonl)\n";
+    if (auto adapter = ingest::MakeAdapter(opt.format, {opt.org, opt.at}); !adapter.ok()) {
+      std::cerr << "authtrail ingest: " << adapter.status().message() << "\n";
+      return kExitUsage;
+    }
+  }
+  if (!opt.at.empty() && opt.format != "snapshot") {
+    std::cerr << "authtrail ingest: --at applies to --format snapshot only\n";
+    return kExitUsage;
+  }
+  if (opt.format == "jsonl" && !opt.org.empty()) {
+    std::cerr << "authtrail ingest: --org applies to export formats; jsonl events carry 'org'\n";
     return kExitUsage;
   }
   if (Status s = CheckInputs(opt.inputs); !s.ok()) return ReportError("ingest", s);

@@ -18,18 +18,23 @@ namespace authtrail::tools {
 namespace {
 
 constexpr HelpText kHelp = {
-    "log", "authtrail log [--db DIR] [filters] [--batches]",
+    "log", "authtrail log [--db DIR] [filters] [--unmapped | --batches]",
     "List stored events as JSON Lines in fold order (by time; at equal times state\n"
     "changes before accesses, in the order of the spec's events.md tables). Each\n"
     "line is {\"seq\":N, then the event's normalized fields}: ids in 18-character\n"
     "form, times in UTC. Two stores holding the same records print the same lines\n"
     "but for seq, whatever order the files were ingested in.\n\n"
+    "--unmapped lists only the records an export adapter could not map to an event\n"
+    "(kind \"unmapped\": a Setup Audit Trail action or login type authtrail has no\n"
+    "rule for), with the source's action, section and display text. Replay ignores\n"
+    "them; they are kept so nothing an export said is lost. Same as --kind unmapped.\n\n"
     "--batches lists the ingest batch records instead: when each ingest ran, which\n"
     "inputs it read (size and SHA-256), and what it stored; an ingest that was\n"
     "interrupted shows \"complete\":false.\n\n"
     "Examples:\n"
     "  authtrail log --org 00D5g000004Sxyz --kind oauth.authorize\n"
     "  authtrail log --user 0055g00000AbCdE --since 2025-09-01T00:00:00Z\n"
+    "  authtrail log --unmapped --since 2025-01-01T00:00:00Z\n"
     "  authtrail log --batches\n\n"
     "Exit codes: 0 done, 2 bad filter, 4 a record fails verification on read,\n"
     "5 store unavailable."};
@@ -108,9 +113,17 @@ int RunLog(int argc, char** argv) {
   po::options_description options("Options");
   AddDbOption(&options, &db);
   AddFilterOptions(&options, &filter_options);
-  options.add_options()("batches", "list the ingest batch records instead of events");
+  options.add_options()("batches", "list the ingest batch records instead of events")(
+      "unmapped", "list only records stored as unmapped (same as --kind unmapped)");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kHelp, options, nullptr, argc, argv, &vm)) return *code;
+  if (vm.count("unmapped")) {
+    if (!filter_options.kind.empty() && filter_options.kind != "unmapped") {
+      return ReportError(
+          "log", Status::InvalidArgument("--unmapped contradicts --kind " + filter_options.kind));
+    }
+    filter_options.kind = "unmapped";
+  }
   auto filter = BuildFilter(filter_options);
   if (!filter.ok()) return ReportError("log", filter.status());
 

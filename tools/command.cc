@@ -19,6 +19,8 @@ constexpr Command kCommands[] = {
     {"diff", "list the access events whose decision differs between two rule sets", RunDiff},
     {"explain", "one event (or a hypothetical request): every rule set's decision and why",
      RunExplain},
+    {"sources", "per org and source: time span covered, events per kind, unmapped actions",
+     RunSources},
     {"gen", "write a realistic generated org history as JSONL", RunGen},
     {"snapshot", "keep replay checkpoints in the store so explain starts near its event",
      RunSnapshot},

@@ -29,6 +29,7 @@ int RunReplay(int argc, char** argv);
 int RunDiff(int argc, char** argv);
 int RunExplain(int argc, char** argv);
 int RunGen(int argc, char** argv);
+int RunSources(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSnapshot(int argc, char** argv);
 int RunKeygen(int argc, char** argv);

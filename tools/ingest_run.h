@@ -13,7 +13,9 @@ namespace authtrail::tools {
 
 struct IngestOptions {
   std::string db;
-  std::string format = "jsonl";
+  std::string format = "jsonl";     // or a Salesforce export format (ingest/adapter.h)
+  std::string org;                  // --org: org id for exports that carry none
+  std::string at;                   // --at: when a snapshot export was taken
   std::string rejects;              // empty: DIR/rejects/batch-N.jsonl
   std::vector<std::string> inputs;  // "-" = standard input
   bool quiet = false;               // no progress line
