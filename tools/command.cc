@@ -20,6 +20,8 @@ constexpr Command kCommands[] = {
     {"explain", "one event (or a hypothetical request): every rule set's decision and why",
      RunExplain},
     {"gen", "write a realistic generated org history as JSONL", RunGen},
+    {"impact", "what a rule change, a what-if setting or another reading would change; HTML report",
+     RunImpact},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

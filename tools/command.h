@@ -30,6 +30,7 @@ int RunDiff(int argc, char** argv);
 int RunExplain(int argc, char** argv);
 int RunGen(int argc, char** argv);
 int RunDemo(int argc, char** argv);
+int RunImpact(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {

@@ -19,8 +19,7 @@ Result<std::unordered_map<std::string, replay::OrgConstants>> LoadOrgConstants(
   return out;
 }
 
-namespace {
-bool Matches(const store::ScanFilter& f, const Event& e) {
+bool MatchesFilter(const store::ScanFilter& f, const Event& e) {
   if (f.user && e.user != f.user) return false;
   if (f.app && e.app != f.app) return false;
   if (f.since && e.ts < *f.since) return false;
@@ -28,7 +27,6 @@ bool Matches(const store::ScanFilter& f, const Event& e) {
   if (f.kind && e.kind != *f.kind) return false;
   return true;
 }
-}  // namespace
 
 Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
                    const replay::ReplayOptions& options, const LineFn& fn) {
@@ -39,7 +37,7 @@ Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
   fold.until = filter.until;
   return st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
     std::optional<replay::ReplayLine> line = replayer.Process(seq, e);
-    if (!line || !Matches(filter, e)) return Status::Ok();
+    if (!line || !MatchesFilter(filter, e)) return Status::Ok();
     return fn(e, *line);
   });
 }
