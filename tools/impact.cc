@@ -1,6 +1,7 @@
 #include "tools/impact.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace authtrail::tools {
 
@@ -36,23 +37,30 @@ std::vector<FlipGroup> Ranked(std::map<std::string, FlipGroup> groups) {
   return out;
 }
 
-// Months while they fit a readable chart (three years), else years.
-std::vector<TimelineBucket> Buckets(const std::map<std::string, TimelineBucket>& months) {
+// Every month from the first access to the last (empty ones included, so the
+// x axis is time) while they fit a readable chart (three years), else years.
+std::vector<TimelineBucket> Buckets(const std::map<int, TimelineBucket>& months) {
   std::vector<TimelineBucket> out;
-  if (months.size() <= 36) {
-    for (const auto& [k, b] : months) out.push_back(b);
-    return out;
-  }
-  std::map<std::string, TimelineBucket> years;
-  for (const auto& [k, b] : months) {
-    TimelineBucket& y = years[k.substr(0, 4)];
-    y.label = k.substr(0, 4);
-    for (size_t i = 0; i < b.allow.size(); ++i) {
-      y.allow[i] += b.allow[i];
-      y.deny[i] += b.deny[i];
+  if (months.empty()) return out;
+  int first = months.begin()->first, last = months.rbegin()->first;
+  bool by_year = last - first >= 36;
+  auto label = [&](int m) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, by_year ? "%04d" : "%04d-%02d", m / 12, m % 12 + 1);
+    return std::string(buf);
+  };
+  int step = by_year ? 12 : 1;
+  for (int m = by_year ? first - first % 12 : first; m <= last; m += step) {
+    TimelineBucket b;
+    b.label = label(m);
+    for (auto it = months.lower_bound(m); it != months.end() && it->first < m + step; ++it) {
+      for (size_t i = 0; i < b.allow.size(); ++i) {
+        b.allow[i] += it->second.allow[i];
+        b.deny[i] += it->second.deny[i];
+      }
     }
+    out.push_back(std::move(b));
   }
-  for (auto& [k, b] : years) out.push_back(std::move(b));
   return out;
 }
 
@@ -73,6 +81,12 @@ void CountFlip(const Decision& a, const Decision& b, const ImpactExample& ex, Fl
 }
 
 }  // namespace
+
+std::string UserLabel(const ImpactReport& r, const std::string& user) {
+  auto it = r.usernames.find(user);
+  if (it == r.usernames.end() || it->second == user) return user;
+  return it->second + " (" + user + ")";
+}
 
 ImpactExample MakeExample(const Event& e, const ReplayLine& line, const Decision& a,
                           const Decision& b) {
@@ -118,7 +132,9 @@ void ImpactCollector::Add(const Event& e, const ReplayLine& base,
   if (suspect) {
     ++r_.suspect_count;
     const Decision& as_of = base.decisions.as_of;
-    Keep(&r_.suspects, MakeExample(e, base, as_of, as_of), kMaxListed);
+    ImpactExample ex = MakeExample(e, base, as_of, as_of);
+    ex.before = "recorded success";
+    Keep(&r_.suspects, ex, kMaxListed);
   }
   if (whatif != nullptr) AddWhatIf(e, base, *whatif);
   AddReadings(e, base, flipped, flip, suspect);
@@ -177,9 +193,8 @@ void ImpactCollector::AddReadings(const Event& e, const ReplayLine& base,
 }
 
 void ImpactCollector::AddTimeline(const Event& e, const ReplayLine& base) {
-  std::string month = FormatOutput(e.ts).substr(0, 7);
-  TimelineBucket& b = buckets_[month];
-  b.label = month;
+  std::string ym = FormatOutput(e.ts);  // "YYYY-MM-..."
+  TimelineBucket& b = buckets_[std::stoi(ym.substr(0, 4)) * 12 + std::stoi(ym.substr(5, 2)) - 1];
   auto count = [&](size_t i, const Decision& d) {
     if (d.verdict == Verdict::kAllow) ++b.allow[i];
     if (d.verdict == Verdict::kDeny) ++b.deny[i];
@@ -193,10 +208,15 @@ ImpactReport ImpactCollector::Finish() {
   r.apps = Ranked(std::move(apps_));
   r.users = Ranked(std::move(users_));
   for (auto& [k, c] : whatif_) r.whatif.push_back(std::move(c));
+  // Losses first; integrations (what breaks), then users, then apps; earliest first.
+  auto rank = [](const WhatIfChange& c) {
+    return c.principal == "integration" ? 0 : c.principal == "user" ? 1 : 2;
+  };
   std::stable_sort(r.whatif.begin(), r.whatif.end(),
-                   [](const WhatIfChange& a, const WhatIfChange& b) {
+                   [&](const WhatIfChange& a, const WhatIfChange& b) {
                      if (a.loses != b.loses) return a.loses;
-                     return a.first.ts < b.first.ts;
+                     if (rank(a) != rank(b)) return rank(a) < rank(b);
+                     return a.first.seq < b.first.seq;
                    });
   r.robust = r.accesses - sensitive_.size();
   r.timeline = Buckets(buckets_);

@@ -130,9 +130,12 @@ class ImpactCollector {
   ImpactReport r_;
   std::map<std::string, FlipGroup> apps_, users_;
   std::map<std::pair<std::string, std::string>, WhatIfChange> whatif_;  // (principal|dir, key)
-  std::map<std::string, TimelineBucket> buckets_;                       // by month
+  std::map<int, TimelineBucket> buckets_;  // by month: year * 12 + month - 1
   std::unordered_set<uint64_t> sensitive_;
 };
+
+// "ops@example.com (0055g00000AbCdEAAV)" when the user's username is known.
+std::string UserLabel(const ImpactReport& r, const std::string& user);
 
 // The example row of `e` comparing decisions `a` (before) and `b` (after).
 ImpactExample MakeExample(const Event& e, const replay::ReplayLine& line, const replay::Decision& a,

@@ -41,7 +41,8 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px au
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 .meta{color:#57606a;font-size:12.5px}.meta code{font-size:12px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}
-th,td{border:1px solid #d0d7de;padding:4px 7px;text-align:left;vertical-align:top;word-break:break-all}
+th,td{border:1px solid #d0d7de;padding:4px 7px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table.narrow{width:auto;min-width:420px}
 th{background:#f6f8fa}td.n{text-align:right;white-space:nowrap;word-break:normal}
 .deny{color:#b42318;font-weight:600}.allow{color:#1a7f37;font-weight:600}
 details{margin:2px 0 8px}summary{cursor:pointer;color:#0550ae}
@@ -56,13 +57,6 @@ std::string Th(std::initializer_list<const char*> heads) {
   std::string out = "<tr>";
   for (const char* h : heads) out += std::string("<th>") + h + "</th>";
   return out + "</tr>";
-}
-
-// "ops@example.com (0055g00000AbCdEAAV)" when the username is known.
-std::string UserLabel(const ImpactReport& r, const std::string& user) {
-  auto it = r.usernames.find(user);
-  if (it == r.usernames.end() || it->second == user) return user;
-  return it->second + " (" + user + ")";
 }
 
 std::string DecisionCell(const std::string& text) {
@@ -102,7 +96,7 @@ std::string Summary(const ImpactReport& r) {
   auto row = [](const char* what, uint64_t n) {
     return std::string("<tr><td>") + what + "</td>" + TdN(n) + "</tr>";
   };
-  std::string out = "<h2>Summary</h2><table>" + Th({"", "count"});
+  std::string out = "<h2>Summary</h2><table class=\"narrow\">" + Th({"", "count"});
   out += row("access events analysed", r.accesses);
   out += row(("allowed under " + HtmlEscape(r.from)).c_str(), r.from_allow);
   out += row(("denied under " + HtmlEscape(r.from)).c_str(), r.from_deny);
@@ -136,7 +130,7 @@ std::string ChartRow(const ImpactReport& r, size_t col, const char* name, int y0
   std::string out =
       "<text x=\"0\" y=\"" + std::to_string(y0 + kRowHeight / 2) + "\">" + name + "</text>";
   double slot = static_cast<double>(kChartWidth - kLeft) / std::max<size_t>(r.timeline.size(), 1);
-  double bar = std::max(1.0, slot * 0.8);
+  double bar = std::clamp(slot * 0.8, 1.0, 48.0);
   for (size_t i = 0; i < r.timeline.size(); ++i) {
     const TimelineBucket& b = r.timeline[i];
     double x = kLeft + i * slot;
@@ -211,8 +205,8 @@ std::string WhatIf(const ImpactReport& r) {
          HtmlEscape(r.assume_file) + "</code> folded in, decided under <b>" + HtmlEscape(r.to) +
          "</b>. " + std::to_string(r.whatif_changed) + " accesses change.</p>";
   if (r.whatif.empty()) return out + "<p class=\"note\">No user, app or integration changes.</p>";
-  out +=
-      "<table>" + Th({"change", "who", "", "events", "first flip (seq, time)", "clause", "reason"});
+  out += "<table>" +
+         Th({"change", "kind", "who", "events", "first flip (seq, time)", "clause", "reason"});
   for (const WhatIfChange& c : r.whatif) {
     std::string who = c.principal == "user" ? UserLabel(r, c.key) : c.key;
     out += "<tr><td class=\"" + std::string(c.loses ? "deny\">loses" : "allow\">gains") + "</td>" +

@@ -135,12 +135,14 @@ std::string Line(const ImpactExample& ex) {
          ex.before + " -> " + ex.after + (ex.clause.empty() ? "" : " (clause " + ex.clause + ")");
 }
 
-void TableGroups(const char* title, const std::vector<FlipGroup>& groups, std::string* out) {
+void TableGroups(const ImpactReport& r, const char* title, const std::vector<FlipGroup>& groups,
+                 bool users, std::string* out) {
   *out += std::string("\n") + title + (groups.empty() ? ": none\n" : ":\n");
   for (size_t i = 0; i < groups.size() && i < 10; ++i) {
     const FlipGroup& g = groups[i];
-    *out += "  " + g.key + "  allow->deny " + std::to_string(g.allow_to_deny) + "  deny->allow " +
-            std::to_string(g.deny_to_allow) + "  other " + std::to_string(g.other) + "\n";
+    *out += "  " + (users ? UserLabel(r, g.key) : g.key) + "  allow->deny " +
+            std::to_string(g.allow_to_deny) + "  deny->allow " + std::to_string(g.deny_to_allow) +
+            "  other " + std::to_string(g.other) + "\n";
   }
 }
 
@@ -193,13 +195,14 @@ void AppendImpactTable(const ImpactReport& r, std::string* out) {
   *out += r.from + " -> " + r.to + ": " + std::to_string(r.accesses) + " access events, " +
           std::to_string(Flipped(r)) + " flip\n";
   for (const auto& [t, n] : r.transitions) *out += "  " + t + "  " + std::to_string(n) + "\n";
-  TableGroups("apps that flip", r.apps, out);
-  TableGroups("users that flip", r.users, out);
+  TableGroups(r, "apps that flip", r.apps, false, out);
+  TableGroups(r, "users that flip", r.users, true, out);
   if (r.has_whatif) {
     *out += "\nwhat-if (" + r.assume_file + ", under " + r.to +
             "): " + std::to_string(r.whatif_changed) + " accesses change\n";
     for (const WhatIfChange& c : r.whatif) {
-      *out += std::string("  ") + (c.loses ? "loses " : "gains ") + c.principal + " " + c.key +
+      std::string who = c.principal == "user" ? UserLabel(r, c.key) : c.key;
+      *out += std::string("  ") + (c.loses ? "loses " : "gains ") + c.principal + " " + who +
               "  (" + std::to_string(c.events) + " events; first: " + Line(c.first) + ")\n";
     }
   }
