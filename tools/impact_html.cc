@@ -138,9 +138,14 @@ std::string ChartRow(const ImpactReport& r, size_t col, const char* name, int y0
     double hd = (kRowHeight - 10) * static_cast<double>(b.deny[col]) / max;
     double base = y0 + kRowHeight - 4;
     std::string what = std::string(name) + " " + b.label + ": ";
-    out += Rect(x, base - ha, bar, ha, "#2da44e", what + std::to_string(b.allow[col]) + " allowed");
-    out +=
-        Rect(x, base - ha - hd, bar, hd, "#cf222e", what + std::to_string(b.deny[col]) + " denied");
+    if (b.allow[col] > 0) {
+      out +=
+          Rect(x, base - ha, bar, ha, "#2da44e", what + std::to_string(b.allow[col]) + " allowed");
+    }
+    if (b.deny[col] > 0) {
+      out += Rect(x, base - ha - hd, bar, hd, "#cf222e",
+                  what + std::to_string(b.deny[col]) + " denied");
+    }
   }
   out += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kChartWidth) +
          "\" y1=\"" + std::to_string(y0 + kRowHeight - 4) + "\" y2=\"" +

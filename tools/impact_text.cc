@@ -203,7 +203,7 @@ void AppendImpactTable(const ImpactReport& r, std::string* out) {
     for (const WhatIfChange& c : r.whatif) {
       std::string who = c.principal == "user" ? UserLabel(r, c.key) : c.key;
       *out += std::string("  ") + (c.loses ? "loses " : "gains ") + c.principal + " " + who +
-              "  (" + std::to_string(c.events) + " events; first: " + Line(c.first) + ")\n";
+              "  (events: " + std::to_string(c.events) + "; first: " + Line(c.first) + ")\n";
     }
   }
   *out +=
