@@ -1,6 +1,7 @@
 #include "tools/impact_run.h"
 
 #include <algorithm>
+#include <map>
 
 #include "common/sha256.h"
 #include "ingest/jsonl.h"
@@ -97,58 +98,65 @@ Constants WithAssumed(Constants c, const std::vector<Event>& assumed) {
   return c;
 }
 
-}  // namespace
-
-Status AnalyzeImpact(store::Store* st, const store::ScanFilter& filter,
-                     const ImpactOptions& options, Progress* progress, ImpactReport* report) {
-  AT_ASSIGN_OR_RETURN(Constants constants, LoadOrgConstants(st, filter.org));
-  auto make = [&](const replay::Readings& r, const Constants& c) {
+// Lane 0 is the base, lanes 1..labels->size() the readings, then the what-if.
+std::vector<Lane> MakeLanes(const ImpactOptions& options, const Constants& constants,
+                            std::vector<std::pair<std::string, std::string>>* labels) {
+  auto make = [](const replay::Readings& r, const Constants& c) {
     replay::ReplayOptions ro;
     ro.readings = r;
     return Lane(replay::Replayer(ro, c));
   };
   std::vector<Lane> lanes;
   lanes.push_back(make(options.readings, constants));
-  std::vector<std::pair<std::string, std::string>> labels;
   for (const auto& [label, readings] : ReadingLanes(options.readings)) {
-    labels.push_back(SplitLabel(label));
+    labels->push_back(SplitLabel(label));
     lanes.push_back(make(readings, constants));
   }
   if (options.whatif) {
     lanes.push_back(make(options.readings, WithAssumed(constants, options.assumed)));
     lanes.back().overlay = &options.assumed;
   }
+  return lanes;
+}
+
+}  // namespace
+
+Status AnalyzeImpact(store::Store* st, const store::ScanFilter& filter,
+                     const ImpactOptions& options, Progress* progress, ImpactReport* report) {
+  // A read-only store is a fixed view: this head is what the scan covers.
+  const store::Head head = st->head();
+  AT_ASSIGN_OR_RETURN(Constants constants, LoadOrgConstants(st, filter.org));
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<Lane> lanes = MakeLanes(options, constants, &labels);
   ImpactCollector collector(options.from, options.to, labels, options.whatif);
   std::vector<const replay::ReplayLine*> flipped(labels.size());
+  std::map<std::string, std::string> usernames;
 
   store::ScanFilter fold;
   fold.org = filter.org;  // state needs every event of the org
   fold.until = filter.until;
   Status s = st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
-    if (e.kind == Kind::kUserUpsert && e.username) report->usernames[*e.user] = *e.username;
+    if (progress->Due()) {
+      progress->Show("impact: seq " + std::to_string(seq) + " of " + std::to_string(head.seq) +
+                     " (" + std::to_string(lanes.size()) + " replays)");
+    }
+    if (e.kind == Kind::kUserUpsert && e.username) usernames[*e.user] = *e.username;
     for (Lane& lane : lanes) {
       lane.Drain(&e);
       lane.line = lane.replayer.Process(seq, e);
     }
     if (!lanes[0].line || !MatchesFilter(filter, e)) return Status::Ok();
     for (size_t i = 0; i < flipped.size(); ++i) flipped[i] = &*lanes[i + 1].line;
-    const replay::ReplayLine* whatif = options.whatif ? &*lanes.back().line : nullptr;
-    collector.Add(e, *lanes[0].line, flipped, whatif);
-    if (progress->Due()) {
-      progress->Show("impact: seq " + std::to_string(seq) + " of " +
-                     std::to_string(st->head().seq) + " (" + std::to_string(lanes.size()) +
-                     " replays)");
-    }
+    collector.Add(e, *lanes[0].line, flipped, options.whatif ? &*lanes.back().line : nullptr);
     return Status::Ok();
   });
   progress->Clear();
   AT_RETURN_IF_ERROR(s);
-  auto usernames = std::move(report->usernames);
   *report = collector.Finish();
   report->usernames = std::move(usernames);
   report->store_id = st->store_id();
-  report->head_seq = st->head().seq;
-  report->head_hash = Hex(st->head().hash);
+  report->head_seq = head.seq;
+  report->head_hash = Hex(head.hash);
   return Status::Ok();
 }
 

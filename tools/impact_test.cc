@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tools/impact_html.h"
+#include "tools/impact_run.h"
 #include "tools/impact_text.h"
 
 namespace authtrail::tools {
@@ -34,9 +35,10 @@ replay::ReplayLine Line(uint64_t seq) {
   return l;
 }
 
-Event Call(const std::string& user, const std::string& app) {
+Event Call(const std::string& user, const std::string& app,
+           MicrosUtc ts = 1718000000000000 /* 2024-06-10 */) {
   Event e;
-  e.ts = 1718000000000000;  // 2024-06-10
+  e.ts = ts;
   e.org = "00D5g000004SxyzEAC";
   e.kind = Kind::kApiCall;
   e.user = user;
@@ -112,6 +114,41 @@ TEST(ImpactJsonl, SummaryComesFirstAndGroupsFollow) {
   EXPECT_NE(out.find("\"head_seq\":42"), std::string::npos);
   EXPECT_NE(out.find("{\"flip_group\":{\"by\":\"app\",\"key\":\"appA\""), std::string::npos);
   EXPECT_NE(out.find("{\"reading\":{\"id\":\"A3\""), std::string::npos);
+}
+
+TEST(ImpactCollector, TimelineHasEveryMonthBetweenTheFirstAndLastAccess) {
+  ImpactReport r = Collect({Call("u", "a", *ParseRfc3339("2024-11-03T00:00:00Z")),
+                            Call("u", "a", *ParseRfc3339("2025-02-20T00:00:00Z"))});
+  std::vector<std::string> labels;
+  for (const auto& b : r.timeline) labels.push_back(b.label);
+  EXPECT_EQ(labels, (std::vector<std::string>{"2024-11", "2024-12", "2025-01", "2025-02"}));
+  EXPECT_EQ(r.timeline[0].allow[0], 1u);  // as-of
+  EXPECT_EQ(r.timeline[0].deny[4], 1u);   // dec2025
+  EXPECT_EQ(r.timeline[1].allow[0] + r.timeline[1].deny[0], 0u);
+}
+
+TEST(ImpactCollector, LongHistoriesAreChartedByYear) {
+  ImpactReport r = Collect({Call("u", "a", *ParseRfc3339("2013-05-01T00:00:00Z")),
+                            Call("u", "a", *ParseRfc3339("2016-07-01T00:00:00Z"))});
+  std::vector<std::string> labels;
+  for (const auto& b : r.timeline) labels.push_back(b.label);
+  EXPECT_EQ(labels, (std::vector<std::string>{"2013", "2014", "2015", "2016"}));
+}
+
+TEST(ImpactRun, FoldOrderIsTimeThenKindRankThenCanonicalBytes) {
+  Event setting;
+  setting.ts = 100;
+  setting.org = "00D5g000004SxyzEAC";
+  setting.kind = Kind::kOrgSetting;
+  setting.setting = Setting::admin_approved_apps_only;
+  setting.enabled = true;
+  Event call = Call("u", "a", 100);
+  EXPECT_TRUE(FoldBefore(setting, call));  // state kinds first at equal ts
+  EXPECT_FALSE(FoldBefore(call, setting));
+  Event earlier = Call("u", "a", 99);
+  EXPECT_TRUE(FoldBefore(earlier, setting));
+  Event other = Call("v", "a", 100);
+  EXPECT_NE(FoldBefore(call, other), FoldBefore(other, call));  // a strict order
 }
 
 }  // namespace
