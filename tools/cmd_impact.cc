@@ -65,9 +65,12 @@ std::string DescribeFilters(const FilterOptions& f) {
 }
 
 Result<ColumnSpec> OneColumn(const char* option, const std::string& id) {
-  AT_ASSIGN_OR_RETURN(auto cols, ParseRules(id));
-  if (cols.size() != 1) return Status::InvalidArgument(std::string(option) + ": give one rule set");
-  return cols[0];
+  Result<std::vector<ColumnSpec>> cols = ParseRules(id);
+  if (!cols.ok() || cols->size() != 1) {
+    return Status::InvalidArgument(std::string(option) + ": expected one of as-of, pre2014, " +
+                                   "api2014, sep2025, dec2025; got '" + id + "'");
+  }
+  return cols->front();
 }
 
 // Everything the command line says, checked before the store is opened.
