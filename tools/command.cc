@@ -22,10 +22,12 @@ constexpr Command kCommands[] = {
     {"sources", "per org and source: time span covered, events per kind, unmapped actions",
      RunSources},
     {"gen", "write a realistic generated org history as JSONL", RunGen},
-    {"snapshot", "keep replay checkpoints in the store so explain starts near its event",
+    {"snapshot", "keep replay state snapshots in the store so explain starts near its event",
      RunSnapshot},
     {"keygen", "create the Ed25519 key pair that signs checkpoints (PEM, private file 0600)",
      RunKeygen},
+    {"impact", "what a rule change, a what-if setting or another reading would change; HTML report",
+     RunImpact},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

@@ -33,6 +33,7 @@ int RunSources(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSnapshot(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
+int RunImpact(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {

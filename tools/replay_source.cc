@@ -21,8 +21,7 @@ Result<std::unordered_map<std::string, replay::OrgConstants>> LoadOrgConstants(
   return out;
 }
 
-namespace {
-bool Matches(const store::ScanFilter& f, const Event& e) {
+bool MatchesFilter(const store::ScanFilter& f, const Event& e) {
   if (f.user && e.user != f.user) return false;
   if (f.app && e.app != f.app) return false;
   if (f.since && e.ts < *f.since) return false;
@@ -31,12 +30,13 @@ bool Matches(const store::ScanFilter& f, const Event& e) {
   return true;
 }
 
+namespace {
 // Folds `fold`'s events; emits the lines of those matching `filter`.
 Status FoldAndEmit(store::Store* st, const store::ScanFilter& fold, const store::ScanFilter& filter,
                    replay::Replayer* replayer, const LineFn& fn) {
   return st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
     std::optional<replay::ReplayLine> line = replayer->Process(seq, e);
-    if (!line || !Matches(filter, e)) return Status::Ok();
+    if (!line || !MatchesFilter(filter, e)) return Status::Ok();
     return fn(e, *line);
   });
 }

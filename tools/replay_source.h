@@ -19,6 +19,10 @@ using LineFn = std::function<Status(const Event&, const replay::ReplayLine&)>;
 Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
                    const replay::ReplayOptions& options, const LineFn& fn);
 
+// True when `e` passes the output filters (user, app, since, until, kind; org
+// is applied by the scan).
+bool MatchesFilter(const store::ScanFilter& f, const Event& e);
+
 // The org facts that apply wherever their record sits (org.created,
 // org.enforcement), per org.
 Result<std::unordered_map<std::string, replay::OrgConstants>> LoadOrgConstants(
