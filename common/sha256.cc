@@ -13,10 +13,12 @@ Digest Sha256::Finish() {
   return d;
 }
 
+// Not OpenSSL 3's one-shot SHA256(): it looks the algorithm up on every call
+// (480 ns against 200 ns for 250 bytes; evidence/merkle_bench).
 Digest Sha256Of(std::string_view bytes) {
-  Digest d;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
-  return d;
+  Sha256 h;
+  h.Update(bytes);
+  return h.Finish();
 }
 
 std::string Hex(std::string_view bytes) {
