@@ -32,6 +32,7 @@ int RunGen(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSnapshot(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
+int RunCheckpoint(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {
