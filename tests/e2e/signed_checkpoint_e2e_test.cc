@@ -1,5 +1,9 @@
 // End-to-end: `authtrail checkpoint` signs the store's Merkle tree head and
 // `authtrail verify --since` proves the log still extends it (issue 5).
+#include <cstring>
+
+#include "common/coding.h"
+#include "common/sha256.h"
 #include "schemas/record_codec.h"
 #include "tests/e2e/e2e_util.h"
 
@@ -45,6 +49,46 @@ TEST_F(SignedCheckpointE2E, ModifiedLogValueFails) {
   RunResult r = VerifySince(key_ + ".pub.pem");
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_NE(r.err.find("seq 5"), std::string::npos) << r.err;
+}
+
+// What the chain alone cannot catch: an event changed (seq 8, the first with
+// a source id, in a field no index holds), the chain recomputed from it to
+// the head, the Merkle tree dropped (the next writable open rebuilds it from
+// the changed log). `verify` passes; the checkpoint does not.
+TEST_F(SignedCheckpointE2E, RewrittenLogWithRecomputedChainAndTreeFailsOnlySince) {
+  constexpr uint64_t kSeq = 8;
+  {
+    RawStore raw(db_);
+    Result<StoredRecord> rec = DecodeRecord(raw.Get("log", SeqKey(kSeq)));
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    ASSERT_TRUE(std::get<Event>(rec->body).id.has_value());
+    std::get<Event>(rec->body).source = "203.0.113.66";
+    raw.Put("log", SeqKey(kSeq), EncodeRecord(*rec));
+    const std::string head = raw.Get("meta", "head");
+    const uint64_t head_seq = GetBigEndian64(head.data());
+    std::string prev = raw.Get("chain", SeqKey(kSeq - 1));
+    for (uint64_t seq = kSeq; seq <= head_seq; ++seq) {
+      Result<StoredRecord> r = DecodeRecord(raw.Get("log", SeqKey(seq)));
+      ASSERT_TRUE(r.ok());
+      Sha256 h;
+      h.Update(prev);
+      h.Update(ChainBytes(*r));
+      const Digest d = h.Finish();
+      prev.assign(reinterpret_cast<const char*>(d.data()), d.size());
+      raw.Put("chain", SeqKey(seq), prev);
+    }
+    raw.Put("meta", "head", head.substr(0, 8) + prev);
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf("merkle")));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) raw.Delete("merkle", it->key().ToString());
+  }
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db_, "-"}, GenerateEvents(3, 1000)).exit_code, 0);
+  RunResult plain = RunAuthtrail({"verify", "--db", db_});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  RunResult r = VerifySince(key_ + ".pub.pem");
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.err.find("records 1..16 are not those the checkpoint signed"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(SignedCheckpointE2E, CheckpointSignedByAnotherKeyFails) {
