@@ -1,7 +1,9 @@
 // Appending: BeginBatch and the BatchWriter.
 //
 // Every record goes through one path: seq = head + 1; log[seq] = encoded
-// record; chain[seq] = SHA-256(head hash || ChainBytes); the head moves. An
+// record; chain[seq] = SHA-256(head hash || ChainBytes); the leaf
+// HashLeaf(ChainBytes) is appended to the writer's Merkle frontier and every
+// node that completes goes to merkle (store/merkle_nodes.h); the head moves. An
 // event also gets its index entries, its dedup entry and, for an org seen for
 // the first time, its org number; a batch record gets its batches entry. All
 // of it lands in the pending rocksdb::WriteBatch, which Flush() writes with
@@ -9,7 +11,9 @@
 // A full group is handed to the GroupWriter's thread, and the next group is
 // built while RocksDB writes it; its keys and org numbers stay visible to
 // FindDuplicate / OrgNumberFor as "in flight" until the write is settled, and
-// only then are they published to the StoreImpl (CommitGroup).
+// only then are they published to the StoreImpl (CommitGroup), with the
+// frontier copied when the group was submitted: a failed write leaves the
+// StoreImpl's frontier describing the disk.
 //
 // Per event: one Canonical() (hashed for the chain, and for the dedup key of
 // events without id), one FlatBuffers encode into a reused builder, one
@@ -24,6 +28,7 @@
 #include "common/coding.h"
 #include "schemas/canonical.h"
 #include "store/group_writer.h"
+#include "store/merkle_nodes.h"
 #include "store/store_impl.h"
 
 namespace authtrail::store::store_internal {
@@ -46,6 +51,7 @@ class BatchWriterImpl final : public BatchWriter {
       : store_(store),
         number_(number),
         head_(store->head()),
+        frontier_(store->frontier()),
         batch_(std::make_unique<rocksdb::WriteBatch>()),
         group_writer_(store->db()) {
     pending_keys_.reserve(store->options().events_per_write);
@@ -80,6 +86,8 @@ class BatchWriterImpl final : public BatchWriter {
   StoreImpl* const store_;  // borrowed; outlives this writer
   const uint32_t number_;
   Head head_;                                   // after the pending records
+  evidence::Frontier frontier_;                 // over 1..head_.seq
+  std::vector<evidence::Node> nodes_;           // reused per record
   std::unique_ptr<rocksdb::WriteBatch> batch_;  // the group being built
   std::unique_ptr<rocksdb::WriteBatch> spare_;  // a written group's, for reuse
   std::unordered_map<std::string, PendingKey> pending_keys_;
@@ -87,6 +95,7 @@ class BatchWriterImpl final : public BatchWriter {
   // The group being written by group_writer_ (when in_flight_).
   bool in_flight_ = false;
   Head in_flight_head_;
+  evidence::Frontier in_flight_frontier_;
   std::unordered_map<std::string, PendingKey> in_flight_keys_;
   std::vector<std::pair<std::string, uint32_t>> in_flight_orgs_;
   size_t pending_events_ = 0;
@@ -191,6 +200,9 @@ void BatchWriterImpl::AppendRecord(std::string_view record, std::string_view cha
   Put(Cf::kLog, seq_key_, record);
   Put(Cf::kChain, seq_key_,
       std::string_view(reinterpret_cast<const char*>(head_.hash.data()), head_.hash.size()));
+  frontier_.Append(evidence::HashLeaf(chain_bytes), &nodes_);
+  PutNodes(nodes_, store_->cf(Cf::kMerkle), batch_.get(), &key_);
+  nodes_.clear();
 }
 
 void BatchWriterImpl::AppendEvent(const Event& e) {
@@ -251,6 +263,7 @@ Status BatchWriterImpl::SubmitGroup() {
   Put(Cf::kMeta, kMetaHead, EncodeHead(head_));
   AT_RETURN_IF_ERROR(Settle());
   in_flight_head_ = head_;
+  in_flight_frontier_ = frontier_;
   in_flight_keys_.swap(pending_keys_);
   in_flight_orgs_.swap(new_orgs_);
   in_flight_ = true;
@@ -269,7 +282,7 @@ Status BatchWriterImpl::Settle() {
     failed_ = written;
     return failed_;
   }
-  store_->CommitGroup(in_flight_head_, &in_flight_orgs_, number_);
+  store_->CommitGroup(in_flight_head_, &in_flight_orgs_, number_, in_flight_frontier_);
   in_flight_keys_.clear();
   if (auto used = group_writer_.TakeBack()) {
     used->Clear();

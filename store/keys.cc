@@ -10,7 +10,8 @@ namespace authtrail::store::store_internal {
 
 std::string_view CfName(Cf cf) {
   static constexpr std::array<std::string_view, kCfCount> kNames = {
-      "log", "chain", "by_time", "by_org", "by_user", "by_app", "dedup", "meta", "batches"};
+      "log",    "chain", "by_time", "by_org",  "by_user",
+      "by_app", "dedup", "meta",    "batches", "merkle"};
   return kNames[static_cast<size_t>(cf)];
 }
 
@@ -29,6 +30,19 @@ Cf IndexCf(Index ix) {
 }
 
 void AppendSeqKey(uint64_t seq, std::string* out) { PutBigEndian64(out, seq); }
+
+void AppendMerkleKey(uint32_t level, uint64_t index, std::string* out) {
+  assert(level <= 0xff);
+  out->push_back(static_cast<char>(level));
+  PutBigEndian64(out, index);
+}
+
+bool ParseMerkleKey(std::string_view key, uint32_t* level, uint64_t* index) {
+  if (key.size() != kMerkleKeySize) return false;
+  *level = static_cast<uint8_t>(key[0]);
+  *index = GetBigEndian64(key.data() + 1);
+  return true;
+}
 
 std::string SeqKey(uint64_t seq) {
   std::string key;

@@ -11,6 +11,7 @@
 //   by_app   key  orgnum(4) len(2) app ts rank seq                        val empty
 //   dedup    key  'i' org(18) id   |  'c' SHA-256(canonical)[0..16]      val seq(8)
 //   batches  key  seq                                    val number(4) 'b'|'e'
+//   merkle   key  level(1) index(8)          val 32-byte RFC 6962 node hash
 //   meta     "format_version" -> u32; "store_id" -> 16 bytes;
 //            "head" -> seq(8) hash(32); "org:" org(18) -> orgnum u32
 //            "snap:" org(18) before(8) -> count(4) seq(8)*count zstd(state)
@@ -32,8 +33,20 @@
 namespace authtrail::store::store_internal {
 
 // Column families, in the order they are opened. Names are on-disk format.
-enum class Cf : uint8_t { kLog, kChain, kByTime, kByOrg, kByUser, kByApp, kDedup, kMeta, kBatches };
-inline constexpr int kCfCount = 9;
+// kMerkle came last (stores made before it lack the family: store.cc backfills it).
+enum class Cf : uint8_t {
+  kLog,
+  kChain,
+  kByTime,
+  kByOrg,
+  kByUser,
+  kByApp,
+  kDedup,
+  kMeta,
+  kBatches,
+  kMerkle
+};
+inline constexpr int kCfCount = 10;
 std::string_view CfName(Cf cf);
 
 // The four fold-order indexes.
@@ -82,6 +95,12 @@ void AppendTs(MicrosUtc ts, std::string* out);
 // REQUIRES: e.org is 18 bytes; `canonical` is Canonical(e).
 void AppendDedupKey(const Event& e, std::string_view canonical, std::string* out);
 inline bool IsIdDedupKey(std::string_view key) { return !key.empty() && key[0] == 'i'; }
+
+// ---- merkle keys: complete node (level, index) of evidence/merkle.h
+inline constexpr size_t kMerkleKeySize = 9;
+void AppendMerkleKey(uint32_t level, uint64_t index, std::string* out);
+// False when the key is not exactly 9 bytes.
+bool ParseMerkleKey(std::string_view key, uint32_t* level, uint64_t* index);
 
 // ---- meta
 inline constexpr std::string_view kMetaFormatVersion = "format_version";

@@ -80,7 +80,7 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   o.level0_stop_writes_trigger = 48;
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kZSTD;
-  if (cf == Cf::kChain || cf == Cf::kMeta || cf == Cf::kBatches) {
+  if (cf == Cf::kChain || cf == Cf::kMeta || cf == Cf::kBatches || cf == Cf::kMerkle) {
     o.compression = rocksdb::kNoCompression;
     o.bottommost_compression = rocksdb::kDisableCompressionOption;
   }

@@ -7,8 +7,9 @@
 // family (read-only opens never take a lock, so they work while a writer
 // appends, and see the store as of their open); (4) meta is read: format
 // version first (newer -> kUnsupported), then the store id, head, org numbers
-// and the last batch number. A store whose creation was interrupted (RocksDB
-// created, meta not yet written, log empty) is finished by the next writable
+// and the last batch number; (5) the Merkle frontier (merkle.cc), built
+// from the log first when a writable open finds the store without one. A store whose creation was
+// interrupted (RocksDB created, meta not yet written, log empty) is finished by the next writable
 // open with create_if_missing, and is "no store" to everyone else.
 #include <sodium.h>
 
@@ -89,6 +90,7 @@ Status StoreImpl::Load(bool may_create) {
   if (!DecodeHead(head, &head_)) return Status::Corruption("meta: head is malformed");
   AT_RETURN_IF_ERROR(LoadOrgs());
   AT_RETURN_IF_ERROR(LoadLastBatch());
+  AT_RETURN_IF_ERROR(LoadTree());
   return options_.writable ? LoadCheckpointBounds() : Status::Ok();
 }
 
@@ -144,9 +146,10 @@ Status StoreImpl::CreateMeta() {
   return Status::Ok();
 }
 
+// merkle may be missing (read-only open of a store older than it): LoadTree.
 Status StoreImpl::CheckColumnFamilies() const {
   for (int i = 0; i < kCfCount; ++i) {
-    if (cf(static_cast<Cf>(i)) == nullptr) {
+    if (cf(static_cast<Cf>(i)) == nullptr && static_cast<Cf>(i) != Cf::kMerkle) {
       return Status::Corruption("column family " + std::string(CfName(static_cast<Cf>(i))) +
                                 " is missing in " + dir_);
     }
@@ -197,8 +200,9 @@ uint32_t StoreImpl::OrgNumber(const std::string& org) const {
 
 void StoreImpl::CommitGroup(const Head& head,
                             std::vector<std::pair<std::string, uint32_t>>* new_orgs,
-                            uint32_t last_batch) {
+                            uint32_t last_batch, const evidence::Frontier& frontier) {
   head_ = head;
+  frontier_ = frontier;
   for (auto& [org, number] : *new_orgs) orgs_.emplace(std::move(org), number);
   new_orgs->clear();
   last_batch_ = last_batch;

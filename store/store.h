@@ -13,6 +13,8 @@
 //   meta     format version, store id, head (seq, hash), org numbers, next batch
 //   batches  seq -> batch number + 'b'|'e' for each batch record (ScanBatches;
 //            the next batch number is the last one's + 1, so meta keeps none)
+//   merkle   level | index -> hash of each complete node of the RFC 6962 tree
+//            whose leaf seq-1 is ChainBytes(record) (docs/evidence.md)
 // Every record, its chain hash, its index entries and the new head are written
 // in one WriteBatch: a crash leaves all or nothing of a flushed group.
 //
@@ -94,11 +96,21 @@ struct StateCheckpoint {
   std::string state;  // stored zstd-compressed
 };
 
+// The RFC 6962 tree over records 1..size (leaf seq-1 = ChainBytes(record)).
+struct TreeHead {
+  uint64_t size = 0;
+  Digest root{};  // MTH; SHA-256("") for the empty tree
+};
+
 struct VerifyReport {
   uint64_t records = 0;  // records checked
   uint64_t events = 0;
   uint64_t batches = 0;
   Head head;
+  // The Merkle tree's root over 1..head, recomputed from the log and equal to
+  // the stored nodes'; nullopt when the store has no tree yet (read-only open
+  // of a store made before the tree was kept: a writable open builds it).
+  std::optional<Digest> tree_root;
 };
 
 // Called during long operations with records done so far and the total.
@@ -152,10 +164,27 @@ class Store {
   // Calls fn for every BatchBegin / BatchEnd record in seq order.
   virtual Status ScanBatches(const std::function<Status(uint64_t, const StoredRecord&)>& fn) = 0;
 
-  // Recomputes the integrity chain over every record and checks every index
-  // and the head. kCorruption naming the first bad seq and what is wrong
-  // (modified, missing, extra, out of order, bad index entry, head mismatch).
+  // Recomputes the integrity chain over every record and checks every index,
+  // the head and the Merkle tree's stored nodes. kCorruption naming the first
+  // bad seq and what is wrong (modified, missing, extra, out of order, bad
+  // index entry, head mismatch, merkle leaf mismatch), or the bad merkle node.
   virtual Result<VerifyReport> Verify(const ProgressFn& progress) = 0;
+
+  // ---- Merkle tree (evidence/merkle.h; kept in the merkle column family, in
+  // the same WriteBatch as the records). Read with checksums verified.
+  // Every call returns kFailedPrecondition when the tree is not available
+  // (read-only open of a store made before it was kept: open it writable
+  // once, e.g. with `authtrail ingest`, to build it), and kCorruption naming
+  // the node when a node that must exist is missing or malformed.
+  //
+  // The tree over records 1..head().seq.
+  virtual Result<TreeHead> TreeHeadAt() = 0;
+  // The RFC 6962 audit path of record `seq` (leaf seq-1) in the tree of
+  // records 1..tree_size. kInvalidArgument unless 1 <= seq <= tree_size <= head.
+  virtual Result<std::vector<Digest>> InclusionProof(uint64_t seq, uint64_t tree_size) = 0;
+  // The RFC 6962 consistency proof from the tree of records 1..m to the tree
+  // of records 1..n. kInvalidArgument unless m <= n <= head.
+  virtual Result<std::vector<Digest>> ConsistencyProof(uint64_t m, uint64_t n) = 0;
 };
 
 }  // namespace authtrail::store

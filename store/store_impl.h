@@ -1,11 +1,13 @@
 // StoreImpl: the Store of store.h over RocksDB. Internal to store/.
 //
 // Its methods are spread by concern: store.cc (open, meta, Get, BeginBatch),
-// batch_writer.cc (appending), scan.cc (ScanEvents, ScanBatches), verify.cc.
+// batch_writer.cc (appending), scan.cc (ScanEvents, ScanBatches), verify.cc,
+// merkle.cc (the Merkle tree: loading, backfill, tree head and proofs).
 //
-// In-memory state mirrors meta: head, org numbers and the last batch
-// number. It changes only after a WriteBatch has been written
-// (CommitGroup), so a failed write leaves it describing the store on disk.
+// In-memory state mirrors meta: head, org numbers, the last batch number
+// and the Merkle frontier (evidence/merkle.h) over the records 1..head. It changes only after a
+// WriteBatch has been written (CommitGroup), so a failed write leaves it describing the store on
+// disk.
 //
 // Thread-safety: thread-compatible, like Store. A BatchWriterImpl borrows
 // the StoreImpl that created it: the Store must outlive its BatchWriter.
@@ -20,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "evidence/merkle.h"
 #include "store/keys.h"
 #include "store/lock.h"
 #include "store/rocks.h"
@@ -46,6 +49,9 @@ class StoreImpl final : public Store {
   Status PutCheckpoint(const std::string& org, const StateCheckpoint& cp) override;
   Result<std::optional<StateCheckpoint>> FindCheckpoint(const std::string& org,
                                                         MicrosUtc at) override;
+  Result<TreeHead> TreeHeadAt() override;
+  Result<std::vector<Digest>> InclusionProof(uint64_t seq, uint64_t tree_size) override;
+  Result<std::vector<Digest>> ConsistencyProof(uint64_t m, uint64_t n) override;
 
   // ---- for BatchWriterImpl and the verifier
   rocksdb::DB* db() const { return rocks_->db(); }
@@ -55,9 +61,15 @@ class StoreImpl final : public Store {
   uint32_t OrgNumber(const std::string& org) const;
   uint32_t org_count() const { return static_cast<uint32_t>(orgs_.size()); }
   uint32_t last_batch() const { return last_batch_; }
-  // Called after a WriteBatch reached RocksDB.
+  // Called after a WriteBatch reached RocksDB; `frontier` covers 1..head.seq.
   void CommitGroup(const Head& head, std::vector<std::pair<std::string, uint32_t>>* new_orgs,
-                   uint32_t last_batch);
+                   uint32_t last_batch, const evidence::Frontier& frontier);
+  // The Merkle frontier over the records 1..head().seq.
+  // REQUIRES: tree_status().ok().
+  const evidence::Frontier& frontier() const { return frontier_; }
+  // OK when the merkle family holds the tree over 1..head; otherwise why not
+  // (only for read-only opens of a store made before the tree was kept).
+  const Status& tree_status() const { return tree_status_; }
   // Adds to `batch` the deletion of every checkpoint that an appended event
   // of `org` at `ts` invalidates (all of them for constant kinds).
   Status InvalidateCheckpoints(const std::string& org, MicrosUtc ts, bool constants,
@@ -86,6 +98,10 @@ class StoreImpl final : public Store {
   Status LoadLastBatch();
   Status LoadCheckpointBounds();
   Status CheckColumnFamilies() const;
+  // merkle.cc: loads frontier_ (writable opens build a missing tree first).
+  Status LoadTree();
+  Status BackfillTree();
+  Status CheckTreeRange(uint64_t first, uint64_t last, std::string_view what) const;
   Status GetMeta(std::string_view key, std::string* value) const;
 
   std::string dir_;
@@ -97,6 +113,8 @@ class StoreImpl final : public Store {
   Head head_;
   std::unordered_map<std::string, uint32_t> orgs_;
   uint32_t last_batch_ = 0;
+  evidence::Frontier frontier_;
+  Status tree_status_;
   bool writer_active_ = false;
   // Per org with checkpoints, the largest `before` (writable stores only).
   std::unordered_map<std::string, MicrosUtc> checkpoint_bounds_;

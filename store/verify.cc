@@ -21,7 +21,15 @@
 // compared), then, if every entry there is valid, the log is walked to find
 // the first record lacking its entry; the lowest bad seq is reported.
 //
-// Problems are kCorruption "seq N: what".
+// The Merkle tree: pass 1 also appends each record's leaf to a frontier and
+// adds every node that completes to the merkle family's expected digest.
+// After pass 2, the merkle family is digested the same way; equal digests
+// mean it holds exactly the tree recomputed from the log, and the root from
+// its nodes must be the frontier's. Otherwise the leaves are compared with
+// the log in seq order (naming the first bad leaf), then each inner node
+// with its two stored children (naming the first bad node).
+//
+// Problems are kCorruption "seq N: what" (or naming the merkle node).
 #include <sodium.h>
 
 #include <algorithm>
@@ -31,6 +39,7 @@
 
 #include "common/coding.h"
 #include "schemas/canonical.h"
+#include "store/merkle_nodes.h"
 #include "store/store_impl.h"
 
 namespace authtrail::store::store_internal {
@@ -152,6 +161,12 @@ class Verifier {
   Status CheckChunk(Cf cf, const std::vector<Entry>& chunk);
   Status FindMissing(Cf cf);
   void Note(uint64_t seq, std::string what);
+  // the Merkle tree
+  Status CheckTree();
+  Result<bool> HasNodes();
+  Status FindBadLeaf();
+  Status FindBadInnerNode();
+  Status CheckLevel(uint32_t level, const StoredNodes& nodes);
 
   StoreImpl& store_;
   const ProgressFn& progress_;
@@ -166,6 +181,9 @@ class Verifier {
   Entry scratch_;
   std::optional<std::pair<uint64_t, std::string>> problem_;  // lowest bad seq in pass 2
   uint64_t family_problems_ = 0;  // problems noted in the family being checked
+  evidence::Frontier tree_;       // recomputed from the log
+  std::vector<evidence::Node> nodes_;
+  std::string node_key_;
 };
 
 Verifier::Verifier(StoreImpl& store, const ProgressFn& progress)
@@ -216,6 +234,7 @@ Result<VerifyReport> Verifier::Run() {
     Progress(head_.seq + head_.seq * (i + 1) / kSecondary.size(), /*force=*/true);
   }
   if (problem_) return Bad(problem_->first, problem_->second);
+  AT_RETURN_IF_ERROR(CheckTree());
   report_.head = head_;
   return report_;
 }
@@ -312,6 +331,13 @@ Status Verifier::AddExpectedEntries(uint64_t seq, const StoredRecord& r,
   const Event* e = std::get_if<Event>(&r.body);
   const uint32_t orgnum = OrgNumberOf(r);
   if (e != nullptr && orgnum == 0) return Bad(seq, "org " + e->org + " has no number in meta");
+  tree_.Append(evidence::HashLeaf(chain_bytes), &nodes_);
+  for (const evidence::Node& n : nodes_) {
+    node_key_.clear();
+    AppendMerkleKey(n.id.level, n.id.index, &node_key_);
+    Expected(Cf::kMerkle).Add(node_key_, View(n.hash));
+  }
+  nodes_.clear();
   for (Cf cf : kSecondary) {
     if (ExpectedEntry(cf, seq, r, orgnum, chain_bytes, &scratch_)) {
       Expected(cf).Add(scratch_.key, scratch_.value);
@@ -412,6 +438,84 @@ Status Verifier::FindMissing(Cf cf) {
   }
   AT_RETURN_IF_ERROR(FromRocks(log->status(), "cannot read the log"));
   return Status::Corruption(name + " does not hold exactly the entries its records call for");
+}
+
+// ---- the Merkle tree
+
+Result<bool> Verifier::HasNodes() {
+  if (store_.cf(Cf::kMerkle) == nullptr) return false;
+  std::unique_ptr<rocksdb::Iterator> it = Iterate(Cf::kMerkle);
+  AT_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read merkle"));
+  return it->Valid();
+}
+
+Status Verifier::CheckTree() {
+  if (!store_.tree_status().ok()) {
+    // A store older than the tree has none; a partial one is damage (or an
+    // interrupted build, which the next writable open redoes).
+    AT_ASSIGN_OR_RETURN(const bool has_nodes, HasNodes());
+    if (!has_nodes) return Status::Ok();
+    return Status::Corruption("merkle: " + store_.tree_status().message());
+  }
+  AT_ASSIGN_OR_RETURN(const bool matches, FamilyMatches(Cf::kMerkle));
+  if (!matches) {
+    AT_RETURN_IF_ERROR(FindBadLeaf());
+    AT_RETURN_IF_ERROR(FindBadInnerNode());
+    return Status::Corruption("merkle: does not hold exactly the nodes of the log's tree");
+  }
+  Result<Digest> root = evidence::RootFromSource(
+      head_.seq, StoredNodes(store_.db(), store_.cf(Cf::kMerkle), snapshot_));
+  if (!root.ok()) return MissingNodeIsCorruption(root.status());
+  if (*root != tree_.Root()) {
+    return Status::Corruption("merkle: the stored nodes' root differs from the log's");
+  }
+  report_.tree_root = *root;
+  return Status::Ok();
+}
+
+// Level-0 keys are 0x00 | index, contiguous and first in the family: walk
+// them with the log.
+Status Verifier::FindBadLeaf() {
+  std::unique_ptr<rocksdb::Iterator> log = Iterate(Cf::kLog), leaves = Iterate(Cf::kMerkle);
+  for (uint64_t seq = 1; log->Valid() && seq <= head_.seq; log->Next(), leaves->Next(), ++seq) {
+    AT_ASSIGN_OR_RETURN(const StoredRecord r,
+                        StoreImpl::DecodeAt(seq, log->value().ToStringView()));
+    uint32_t level = 0;
+    uint64_t index = 0;
+    if (!leaves->Valid() || !ParseMerkleKey(leaves->key().ToStringView(), &level, &index) ||
+        level != 0 || index != seq - 1) {
+      return Bad(seq, "merkle leaf missing");
+    }
+    if (leaves->value().ToStringView() != View(evidence::HashLeaf(ChainBytes(r)))) {
+      return Bad(seq, "merkle leaf does not match the record");
+    }
+  }
+  AT_RETURN_IF_ERROR(FromRocks(log->status(), "cannot read the log"));
+  return FromRocks(leaves->status(), "cannot read merkle");
+}
+
+// With every leaf right, the lowest inner node that is not the hash of its
+// stored children is the damage.
+Status Verifier::FindBadInnerNode() {
+  const StoredNodes nodes(store_.db(), store_.cf(Cf::kMerkle), snapshot_);
+  for (uint32_t level = 1; level < 64 && (head_.seq >> level) > 0; ++level) {
+    AT_RETURN_IF_ERROR(CheckLevel(level, nodes));
+  }
+  return Status::Ok();
+}
+
+Status Verifier::CheckLevel(uint32_t level, const StoredNodes& nodes) {
+  for (uint64_t i = 0; i < (head_.seq >> level); ++i) {
+    const evidence::NodeId id{level, i};
+    Result<evidence::Hash> stored = nodes.GetNode(id);
+    if (!stored.ok()) return MissingNodeIsCorruption(stored.status()).WithContext("merkle");
+    AT_ASSIGN_OR_RETURN(const evidence::Hash left, nodes.GetNode({level - 1, 2 * i}));
+    AT_ASSIGN_OR_RETURN(const evidence::Hash right, nodes.GetNode({level - 1, 2 * i + 1}));
+    if (evidence::HashChildren(left, right) != *stored) {
+      return Status::Corruption("merkle: " + NodeName(id) + " does not match its children");
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace

@@ -12,7 +12,10 @@ namespace {
 constexpr Command kCommands[] = {
     {"demo", "generate a sample history, replay it, print the impact of each rule change", RunDemo},
     {"ingest", "append events from files (or - for standard input) to the store", RunIngest},
-    {"verify", "recompute the store's integrity chain and check every index", RunVerify},
+    {"verify",
+     "recompute the integrity chain, check every index and the Merkle tree (--since: "
+     "a signed checkpoint)",
+     RunVerify},
     {"log", "list stored events as JSONL in fold order (or --batches: the ingest batches)", RunLog},
     {"replay", "decide every access event under the as-of rule set and each of the four",
      RunReplay},
@@ -28,6 +31,8 @@ constexpr Command kCommands[] = {
      RunKeygen},
     {"impact", "what a rule change, a what-if setting or another reading would change; HTML report",
      RunImpact},
+    {"checkpoint", "sign the store's Merkle tree head (size, root, time) with the keygen key",
+     RunCheckpoint},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

@@ -34,6 +34,7 @@ int RunDemo(int argc, char** argv);
 int RunSnapshot(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
 int RunImpact(int argc, char** argv);
+int RunCheckpoint(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {
