@@ -13,6 +13,7 @@
 // open with create_if_missing, and is "no store" to everyone else.
 #include <sodium.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -257,6 +258,33 @@ Result<StoredRecord> StoreImpl::Get(uint64_t seq) {
   Result<StoredRecord> r = ReadRecord(seq, nullptr);
   if (r.status().code() == StatusCode::kNotFound) return Status::Corruption(r.status().message());
   return r;
+}
+
+// One point read per org: the dedup key is org-scoped ('i' org id), and an
+// org count is small next to a scan of every event.
+Result<std::vector<uint64_t>> StoreImpl::FindBySourceId(std::string_view id) {
+  std::vector<uint64_t> seqs;
+  std::string key, value;
+  for (const auto& [org, number] : orgs_) {
+    key.assign(1, 'i').append(org).append(id);
+    rocksdb::Status s = db()->Get(ReadOpts(), cf(Cf::kDedup), key, &value);
+    if (s.IsNotFound()) continue;
+    AT_RETURN_IF_ERROR(FromRocks(s, "cannot read the dedup index"));
+    const uint64_t seq = value.size() == 8 ? GetBigEndian64(value.data()) : 0;
+    if (seq == 0 || seq > head_.seq) {
+      return Status::Corruption("dedup entry " + KeyForMessage(key) + " is malformed");
+    }
+    AT_ASSIGN_OR_RETURN(StoredRecord r, Get(seq));
+    const Event* e = std::get_if<Event>(&r.body);
+    if (e == nullptr || e->org != org || !e->id || *e->id != id) {
+      return Status::Corruption("seq " + std::to_string(seq) +
+                                ": the dedup index names it for source id '" + std::string(id) +
+                                "' but the record does not have that id");
+    }
+    seqs.push_back(seq);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  return seqs;
 }
 
 }  // namespace store_internal

@@ -140,6 +140,12 @@ class Store {
   // when its bytes fail the FlatBuffers verifier or RocksDB's checksum.
   virtual Result<StoredRecord> Get(uint64_t seq) = 0;
 
+  // The seqs, ascending, of the stored events whose source id is `id` (one
+  // per org at most: ids are unique within an org), through the dedup index,
+  // each checked against the record it points to (kCorruption when the index
+  // and the record disagree). Empty when none has it.
+  virtual Result<std::vector<uint64_t>> FindBySourceId(std::string_view id) = 0;
+
   // Calls fn(seq, event) for every stored event matching `filter`, in fold
   // order (events.md: ts, kind rank, canonical bytes). Stops at the first
   // non-OK status from fn or the store and returns it.

@@ -41,6 +41,7 @@ class StoreImpl final : public Store {
   uint32_t format_version() const override { return format_version_; }
   Result<std::unique_ptr<BatchWriter>> BeginBatch(BatchBeginInfo begin) override;
   Result<StoredRecord> Get(uint64_t seq) override;
+  Result<std::vector<uint64_t>> FindBySourceId(std::string_view id) override;
   Status ScanEvents(const ScanFilter& filter,
                     const std::function<Status(uint64_t, const Event&)>& fn) override;
   Status ScanBatches(const std::function<Status(uint64_t, const StoredRecord&)>& fn) override;

@@ -348,6 +348,35 @@ TEST(Store, DuplicatesByIdAreScopedPerOrg) {
   EXPECT_EQ(Scan(*store).size(), 2u);
 }
 
+TEST(Store, FindsEventsBySourceIdInEveryOrgThroughTheDedupIndex) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("db"), Writable());
+  ASSERT_NE(store, nullptr);
+  Ingest(*store, {WithId(Login(kT0, "u"), "0Ya000000000001"), ApiCall(kT0, "u", "app"),
+                  WithId(Login(kT0 + 5, "v", kOrgB), "0Ya000000000001"),
+                  WithId(Login(kT0 + 9, "w"), "0Ya000000000002")});
+  auto both = store->FindBySourceId("0Ya000000000001");
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_LT((*both)[0], (*both)[1]);
+  std::set<std::string> orgs;
+  for (uint64_t seq : *both) {
+    auto r = store->Get(seq);
+    ASSERT_TRUE(r.ok());
+    const Event& e = std::get<Event>(r->body);
+    EXPECT_EQ(e.id, std::optional<std::string>("0Ya000000000001"));
+    orgs.insert(e.org);
+  }
+  EXPECT_EQ(orgs.size(), 2u);
+  auto one = store->FindBySourceId("0Ya000000000002");
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(std::get<Event>(store->Get((*one)[0])->body).user, std::optional<std::string>("w"));
+  auto none = store->FindBySourceId("0Ya000000000009");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST(Store, DuplicatesByContentWithoutId) {
   TempDir tmp;
   auto store = OpenStore(tmp.Sub("db"), Writable());

@@ -16,14 +16,18 @@ Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string
     AT_ASSIGN_OR_RETURN(StoredRecord r, st->Get(seq));
     if (auto* e = std::get_if<Event>(&r.body)) return std::make_pair(seq, *e);
   }
-  std::optional<std::pair<uint64_t, Event>> found;
-  AT_RETURN_IF_ERROR(st->ScanEvents({}, [&](uint64_t s, const Event& e) {
-    if (!found && e.id == key) found.emplace(s, e);
-    return Status::Ok();
-  }));
-  if (!found)
+  AT_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, st->FindBySourceId(key));
+  if (seqs.empty())
     return Status::InvalidArgument("--event: no stored event with seq or id '" + key + "'");
-  return *found;
+  if (seqs.size() > 1) {
+    std::string list;
+    for (uint64_t s : seqs) list += (list.empty() ? "" : ", ") + std::to_string(s);
+    return Status::InvalidArgument("--event: source id '" + key + "' is used in " +
+                                   std::to_string(seqs.size()) + " orgs (seqs " + list +
+                                   "); give the seq instead");
+  }
+  AT_ASSIGN_OR_RETURN(StoredRecord r, st->Get(seqs[0]));
+  return std::make_pair(seqs[0], std::get<Event>(r.body));
 }
 
 // Folds the org up to the target, from its nearest checkpoint when there is a

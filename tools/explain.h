@@ -11,8 +11,9 @@
 
 namespace authtrail::tools {
 
-// The stored event with this seq, or else this source id. kInvalidArgument
-// when there is none.
+// The stored event with this seq, or else this source id (a dedup index
+// look-up, not a scan). kInvalidArgument when there is none, or when the id
+// names events of several orgs (the message lists their seqs).
 Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string& key);
 
 // Folds `target.org` up to the target and decides it, collecting the stored

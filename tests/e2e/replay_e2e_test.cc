@@ -134,6 +134,23 @@ TEST(ReplayE2E, ExplainNamesTheEventsBehindEachFact) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
+TEST(ReplayE2E, ExplainBySourceIdUsedInTwoOrgsAsksForTheSeq) {
+  TempDir dir;
+  std::string db = dir.Sub("s.db");
+  WriteFile(dir.Sub("two.jsonl"),
+            R"({"ts":"2016-03-01T08:00:00Z","org":"00D5g000004Sxyz","kind":"login.ui",)"
+            R"("user":"0055g00000AbCdE","outcome":"success","id":"0Ya5g00001Same1"})"
+            "\n"
+            R"({"ts":"2016-03-01T08:00:00Z","org":"00D5g000007AbCd","kind":"login.ui",)"
+            R"("user":"0055g00000AbCdE","outcome":"success","id":"0Ya5g00001Same1"})"
+            "\n");
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("two.jsonl")}).exit_code, 0);
+  RunResult ex = RunAuthtrail({"explain", "--db", db, "--event", "0Ya5g00001Same1"});
+  EXPECT_EQ(ex.exit_code, 2);
+  EXPECT_NE(ex.err.find("is used in 2 orgs"), std::string::npos) << ex.err;
+  EXPECT_NE(ex.err.find("give the seq"), std::string::npos) << ex.err;
+}
+
 TEST(ReplayE2E, HypotheticalExplain) {
   TempDir dir;
   std::string db = dir.Sub("s.db");
