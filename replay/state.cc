@@ -38,8 +38,8 @@ void OrgConstants::Observe(const Event& e, uint64_t seq) {
   }
 }
 
-size_t OrgState::PairHash::operator()(const PairKey& k) const {
-  return std::hash<std::string>()(k.first) * 31 + std::hash<std::string>()(k.second);
+size_t OrgState::PairHash::operator()(PairView k) const {
+  return std::hash<std::string_view>()(k.first) * 31 + std::hash<std::string_view>()(k.second);
 }
 
 void OrgState::Saw(const Event& e) {

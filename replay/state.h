@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -136,8 +137,17 @@ class OrgState {
     std::vector<Revocation> revocations;  // every revocation of the pair, in order
   };
   using PairKey = std::pair<std::string, std::string>;  // (user, app)
+  using PairView = std::pair<std::string_view, std::string_view>;
+  // Transparent, so that a look-up from an event's ids copies no string
+  // (18-char ids do not fit the small-string buffer: two mallocs a find).
   struct PairHash {
-    size_t operator()(const PairKey& k) const;
+    using is_transparent = void;
+    size_t operator()(PairView k) const;
+    size_t operator()(const PairKey& k) const { return (*this)(PairView(k.first, k.second)); }
+  };
+  struct PairEq {
+    using is_transparent = void;
+    bool operator()(PairView a, PairView b) const { return a == b; }
   };
 
   void ApplyOrg(const Event& e, uint64_t seq);
@@ -162,7 +172,7 @@ class OrgState {
   std::unordered_map<std::string, User> users_;
   std::unordered_map<std::string, Grants> profiles_, permsets_;
   std::unordered_map<std::string, App> apps_;
-  std::unordered_map<PairKey, Pair, PairHash> pairs_;
+  std::unordered_map<PairKey, Pair, PairHash, PairEq> pairs_;
   // Block / package-uninstall revocations per app: they also end approvals
   // that are only assumed (partial history), whose pair may not exist yet.
   std::unordered_map<std::string, std::vector<Revocation>> app_revocations_;

@@ -205,7 +205,7 @@ const Approval* FindLineage(const std::vector<Approval>& approvals,
 void OrgState::LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* sources) const {
   if (!f->has_app) return;
   static const std::vector<Approval> kNone;
-  auto it = pairs_.find({*e.user, *e.app});
+  auto it = pairs_.find(PairView(*e.user, *e.app));
   const std::vector<Approval>& approvals = it == pairs_.end() ? kNone : it->second.approvals;
   for (const Approval& a : approvals) f->approvals.push_back(ToFact(a));
   const Approval* lineage = FindLineage(approvals, e.grant_ts);
@@ -246,7 +246,7 @@ void OrgState::LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* s
 
 std::optional<Flow> OrgState::LineageFlow(const Event& e) const {
   if (!e.app || !e.user) return std::nullopt;
-  auto it = pairs_.find({*e.user, *e.app});
+  auto it = pairs_.find(PairView(*e.user, *e.app));
   if (it == pairs_.end()) return std::nullopt;
   const Approval* a = FindLineage(it->second.approvals, e.grant_ts);
   return a != nullptr ? a->flow : std::nullopt;
