@@ -106,6 +106,26 @@ EventJson& EventJson::Bool(std::string_view key, bool value) {
   return *this;
 }
 
+EventJson& EventJson::Fields(std::string_view fragment) {
+  out_.append(fragment);
+  return *this;
+}
+
+JsonFields& JsonFields::Str(std::string_view key, std::string_view value) {
+  out_ += ',';
+  AppendJsonString(key, &out_);
+  out_ += ':';
+  AppendJsonString(value, &out_);
+  return *this;
+}
+
+JsonFields& JsonFields::Bool(std::string_view key, bool value) {
+  out_ += ',';
+  AppendJsonString(key, &out_);
+  out_ += value ? ":true" : ":false";
+  return *this;
+}
+
 std::string EventJson::Done() && {
   out_ += '}';
   return std::move(out_);

@@ -32,8 +32,10 @@ TEST(SourcesE2E, ExportsReplayLikeTheSameHistoryInNativeJsonl) {
   RunResult sat = RunAuthtrail({"ingest", "--db", exports, "--format", "setupaudittrail", "--org",
                                 kOrg, Fixture("org1_setupaudittrail.csv")});
   ASSERT_EQ(sat.exit_code, 0) << sat.err;
-  EXPECT_EQ(sat.out, "read=7 stored=7 duplicates=0 rejected=0\n");
+  // 7 rows, and the 5 facts they change as they were before the oldest row.
+  EXPECT_EQ(sat.out, "read=7 stored=12 duplicates=0 rejected=0\n");
   EXPECT_NE(sat.err.find("1  PermSetCreate"), std::string::npos) << sat.err;
+  EXPECT_NE(sat.err.find("5 fact(s) reconstructed"), std::string::npos) << sat.err;
   RunResult lh = RunAuthtrail({"ingest", "--db", exports, "--format", "loginhistory", "--org", kOrg,
                                Fixture("org1_loginhistory.json")});
   ASSERT_EQ(lh.exit_code, 0) << lh.err;
@@ -76,7 +78,8 @@ TEST(SourcesE2E, ReingestingAnExportAddsNothing) {
   ASSERT_EQ(RunAuthtrail(args).exit_code, 0);
   RunResult again = RunAuthtrail(args);
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(again.out, "read=7 stored=0 duplicates=7 rejected=0\n");
+  EXPECT_EQ(again.out, "read=7 stored=0 duplicates=12 rejected=0\n");
+  EXPECT_EQ(again.err.find("reconstructed"), std::string::npos) << again.err;
 }
 
 TEST(SourcesE2E, UnmappedRecordsAreListedByLogUnmapped) {
@@ -113,7 +116,7 @@ TEST(SourcesE2E, SourcesCommandShowsSpanCountsAndUnmappedPerSource) {
   RunResult r = RunAuthtrail({"sources", "--db", db});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = SplitLines(r.out);
-  ASSERT_EQ(lines.size(), 2u) << r.out;
+  ASSERT_EQ(lines.size(), 3u) << r.out;
   EXPECT_EQ(lines[0], R"({"org":"00D5g000004SxyzEAC","source":"LoginHistory","events":7,)"
                       R"("first":"2025-06-02T10:00:00Z","last":"2025-09-21T10:00:00Z","kinds":)"
                       R"({"login.ui":1,"oauth.authorize":2,"oauth.token":3,"soap.login":1}})");
@@ -122,9 +125,18 @@ TEST(SourcesE2E, SourcesCommandShowsSpanCountsAndUnmappedPerSource) {
                       R"({"app.access":1,"app.install":1,"app.policy":1,"permset.assign":1,)"
                       R"("permset.permission":1,"permset.unassign":1,"unmapped":1},)"
                       R"("unmapped":{"PermSetCreate":1}})");
+  EXPECT_EQ(lines[2],
+            R"({"org":"00D5g000004SxyzEAC","source":"SetupAuditTrail:reconstructed","events":5,)"
+            R"("first":"2025-06-01T08:59:59.999999Z","last":"2025-06-01T08:59:59.999999Z",)"
+            R"("kinds":{"app.access":1,"app.policy":1,"app.uninstall":1,"permset.permission":1,)"
+            R"("permset.unassign":1}})");
+  // Every fact the trail changes has its prior on record: no gaps.
+  RunResult origins = RunAuthtrail({"sources", "--db", db, "--origins"});
+  ASSERT_EQ(origins.exit_code, 0) << origins.err;
+  EXPECT_EQ(origins.out, "");
   RunResult table = RunAuthtrail({"sources", "--db", db, "--format", "table"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_EQ(SplitLines(table.out).size(), 3u);
+  EXPECT_EQ(SplitLines(table.out).size(), 4u);
   EXPECT_EQ(RunAuthtrail({"sources", "--db", db, "--format", "csv"}).exit_code, 2);
 }
 
