@@ -17,10 +17,14 @@ constexpr std::array<SourceFormat, 9> kFormats = {{
     {"loginevent", "Real-Time Event Monitoring LoginEvent (JSON or CSV) -> as loginhistory", true},
     {"elf-login", "EventLogFile Login CSV -> login.ui, soap.login (OAuth rows: unmapped)", false},
     {"elf-loginas", "EventLogFile LoginAs CSV -> login.ui of the impersonated user", false},
-    {"elf-logout", "EventLogFile Logout CSV -> unmapped (no app column to revoke)", false},
+    {"elf-logout", "EventLogFile Logout CSV -> unmapped (no app, revocation not told apart)",
+     false},
     {"elf-api", "EventLogFile API (SOAP) CSV -> api.call", false},
     {"elf-restapi", "EventLogFile RestApi CSV -> api.call", false},
-    {"setupaudittrail", "SetupAuditTrail export (CSV or JSON) -> state events, unmapped", true},
+    {"setupaudittrail",
+     "SetupAuditTrail export (CSV or JSON) -> state events, unmapped, and each\n"
+     "                   fact's state before its oldest change row (reconstructed)",
+     true},
     {"snapshot", "current-state queries (User, PermissionSet, ...) -> baseline at --at", true},
 }};
 
