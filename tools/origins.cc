@@ -8,6 +8,13 @@ namespace {
 
 bool IsSnapshot(std::string_view source) { return source.starts_with("snapshot:"); }
 
+// A record of what the state was (not of a change): a snapshot, or a prior
+// state reconstructed from the Setup Audit Trail. One that differs from the
+// value on record before it shows a change missing in between.
+bool IsBaseline(std::string_view source) {
+  return IsSnapshot(source) || source.ends_with(":reconstructed");
+}
+
 // A first event that is a gap, and which one.
 std::optional<FactGap::What> GapOfFirst(std::string_view source) {
   if (IsSnapshot(source)) return FactGap::What::kNoKnownOrigin;
@@ -43,7 +50,7 @@ void Origins::Add(const Event& e) {
       std::optional<FactGap::What> gap = GapOfFirst(source);
       r.first_is_gap = gap.has_value();
       r.first = GapAt(gap.value_or(FactGap::What::kNoKnownOrigin), e, fact, source);
-    } else if (IsSnapshot(source) && fact.value != r.value) {
+    } else if (IsBaseline(source) && fact.value != r.value) {
       FactGap g = GapAt(FactGap::What::kUnseenChange, e, fact, source);
       g.before_value = r.value, g.before_ts = r.ts, g.before_source = r.source;
       unseen_.push_back(std::move(g));

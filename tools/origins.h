@@ -14,9 +14,10 @@
 //                   readable "from" value, two rows share its instant, an
 //                   unreadable row of the same kind sits there, or it is an
 //                   uninstall): the value before that row is unknown.
-//   kUnseenChange   a snapshot says a value other than the one on record just
-//                   before it: a change between the two is missing from the
-//                   imported history.
+//   kUnseenChange   a snapshot, or a prior state reconstructed from the Setup
+//                   Audit Trail, says a value other than the one on record
+//                   just before it: a change between the two is missing from
+//                   the imported history.
 // Any other first event (a reconstructed prior state, native JSONL, ...) is
 // an origin on record and no gap. The result depends on the stored events
 // only, in fold order, so it does not depend on the order of ingest.

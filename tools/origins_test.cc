@@ -56,6 +56,18 @@ TEST(Origins, AnEarlierRecordIsTheOriginAndASnapshotThatDisagreesIsAnUnseenChang
   EXPECT_EQ(FormatOutput(gaps[0].before_ts), "2025-06-01T00:00:00Z");
 }
 
+TEST(Origins, AReconstructedPriorThatDisagreesWithAnEarlierSnapshotIsAnUnseenChange) {
+  std::vector<FactGap> gaps = GapsOf({
+      R"({"ts":"2025-01-01T00:00:00Z","org":"00D5g000004Sxyz","kind":"app.policy","app":"A","permitted_users":"admin_approved","policy_source":"api_field","source":"snapshot:ConnectedApplication"})",
+      R"({"ts":"2025-05-31T23:59:59.999999Z","org":"00D5g000004Sxyz","kind":"app.policy","app":"A","permitted_users":"self_authorize","policy_source":"ui","id":"0Ym1:before:2025-05-31T23:59:59.999999Z","source":"SetupAuditTrail:reconstructed"})",
+  });
+  ASSERT_EQ(gaps.size(), 2u);
+  EXPECT_EQ(gaps[0].what, FactGap::What::kNoKnownOrigin);
+  EXPECT_EQ(gaps[1].what, FactGap::What::kUnseenChange);
+  EXPECT_EQ(gaps[1].id, "0Ym1:before:2025-05-31T23:59:59.999999Z");
+  EXPECT_EQ(gaps[1].before_value, "admin_approved");
+}
+
 TEST(Origins, ASetupAuditTrailChangeWithNoPriorInFrontIsUnknownBefore) {
   std::vector<FactGap> gaps = GapsOf({
       R"({"ts":"2025-06-01T00:00:00Z","org":"00D5g000004Sxyz","kind":"app.uninstall","app":"Data Loader","id":"0Ym2","source":"SetupAuditTrail"})",
