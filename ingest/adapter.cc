@@ -17,10 +17,14 @@ constexpr std::array<SourceFormat, 9> kFormats = {{
     {"loginevent", "Real-Time Event Monitoring LoginEvent (JSON or CSV) -> as loginhistory", true},
     {"elf-login", "EventLogFile Login CSV -> login.ui, soap.login (OAuth rows: unmapped)", false},
     {"elf-loginas", "EventLogFile LoginAs CSV -> login.ui of the impersonated user", false},
-    {"elf-logout", "EventLogFile Logout CSV -> unmapped (no app column to revoke)", false},
+    {"elf-logout", "EventLogFile Logout CSV -> unmapped (no app, revocation not told apart)",
+     false},
     {"elf-api", "EventLogFile API (SOAP) CSV -> api.call", false},
     {"elf-restapi", "EventLogFile RestApi CSV -> api.call", false},
-    {"setupaudittrail", "SetupAuditTrail export (CSV or JSON) -> state events, unmapped", true},
+    {"setupaudittrail",
+     "SetupAuditTrail export (CSV or JSON) -> state events, unmapped, and each\n"
+     "                   fact's state before its oldest change row (reconstructed)",
+     true},
     {"snapshot", "current-state queries (User, PermissionSet, ...) -> baseline at --at", true},
 }};
 
@@ -100,6 +104,26 @@ EventJson& EventJson::Opt(std::string_view key, std::string_view value) {
 }
 
 EventJson& EventJson::Bool(std::string_view key, bool value) {
+  out_ += ',';
+  AppendJsonString(key, &out_);
+  out_ += value ? ":true" : ":false";
+  return *this;
+}
+
+EventJson& EventJson::Fields(std::string_view fragment) {
+  out_.append(fragment);
+  return *this;
+}
+
+JsonFields& JsonFields::Str(std::string_view key, std::string_view value) {
+  out_ += ',';
+  AppendJsonString(key, &out_);
+  out_ += ':';
+  AppendJsonString(value, &out_);
+  return *this;
+}
+
+JsonFields& JsonFields::Bool(std::string_view key, bool value) {
   out_ += ',';
   AppendJsonString(key, &out_);
   out_ += value ? ":true" : ":false";

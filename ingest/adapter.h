@@ -50,6 +50,15 @@ struct MapError {
   TextPos pos;
 };
 
+// An event an adapter derives from a whole input rather than from one record
+// (the Setup Audit Trail's reconstructed prior state, ingest/prior_state.h),
+// with the record it rests on, for rejects.
+struct DerivedEvent {
+  std::string line;  // native JSONL
+  TextPos pos;       // the record it was derived from
+  std::string raw;   // that record's raw text
+};
+
 class Adapter {
  public:
   virtual ~Adapter() = default;
@@ -57,6 +66,11 @@ class Adapter {
   // lines: the record says nothing the event model holds, see docs/sources.md),
   // or returns false with *error set and *out unchanged.
   virtual bool Map(const SourceRecord& record, std::vector<std::string>* out, MapError* error) = 0;
+  // Called after the last record of each input: appends the events that
+  // depend on the input as a whole, and resets for the next input. They are
+  // a function of that input's records alone (never of the store or of other
+  // inputs), so re-ingesting stays idempotent. Default: none.
+  virtual void EndOfInput(std::vector<DerivedEvent>* /*out*/) {}
 };
 
 struct SourceFormat {

@@ -19,7 +19,21 @@ class EventJson {
   // Str only when value is non-empty.
   EventJson& Opt(std::string_view key, std::string_view value);
   EventJson& Bool(std::string_view key, bool value);
+  // Appends a fragment JsonFields built.
+  EventJson& Fields(std::string_view fragment);
   std::string Done() &&;
+
+ private:
+  std::string out_;
+};
+
+// Kind-specific fields without kind, ts and org, for an event whose time is
+// decided later (PriorStates): ",\"app\":\"X\",\"enabled\":false".
+class JsonFields {
+ public:
+  JsonFields& Str(std::string_view key, std::string_view value);
+  JsonFields& Bool(std::string_view key, bool value);
+  std::string Done() { return std::move(out_); }
 
  private:
   std::string out_;

@@ -30,11 +30,23 @@
 // becomes `unmapped` (action, section, display verbatim): kept, never guessed.
 // Apps, profiles and permission sets are named by their label, as Display
 // names them; users by id when Display gives "(UserID: [...])", else by name.
+//
+// Every mapped row also says what the fact was before it (the "from X" of its
+// Display, or the opposite of a two-state change); at the end of each input
+// the oldest such row of each fact becomes a baseline event at the start of
+// the input's coverage (ingest/prior_state.h). The prior of an uninstall
+// (installed) is not reconstructed: app.install also resets the app's
+// Permitted Users policy (rules.md §13.19), which the row says nothing about.
 #include <array>
+#include <iterator>
 #include <optional>
 #include <string>
 
+#include "common/time.h"
 #include "ingest/adapter_internal.h"
+#include "ingest/jsonl.h"
+#include "ingest/prior_state.h"
+#include "schemas/facts.h"
 
 namespace authtrail::ingest::adapter_internal {
 namespace {
@@ -110,14 +122,64 @@ Text UserOf(Text display, Text name) {
   return id && !id->empty() ? *id : name;
 }
 
+// The text between " from " (after `after`) and the last " to ": the old
+// value of "changed from X to Y".
+std::optional<Text> OldValue(Text s, size_t after = 0) {
+  size_t from = s.find(" from ", after);
+  size_t to = s.rfind(" to ");
+  if (from == Text::npos || to == Text::npos || to < from + 6) return std::nullopt;
+  return s.substr(from + 6, to - from - 6);
+}
+
+// Permitted Users label -> events.md value ("" unknown).
+Text PolicyOf(Text label) {
+  if (StartsWithNoCase(label, "Admin approved users")) return "admin_approved";
+  if (StartsWithNoCase(label, "All users may self-authorize")) return "self_authorize";
+  return {};
+}
+
+// The fact family (schemas/facts.h) of a mapped action; nullopt: not mapped.
+std::optional<Text> FamilyOf(Text a) {
+  if (SameText(a, "insertConnectedApplication") || SameText(a, "deleteConnectedApplication")) {
+    return "app.installed";
+  }
+  if (SameText(a, "blockConnectedApplication") || SameText(a, "unblockConnectedApplication")) {
+    return "app.blocked";
+  }
+  if (SameText(a, "changeUserRuntimeAccessPolicy")) return "app.policy";
+  if (StartsWithNoCase(a, "SetupEntityAccessAudit_PermissionSet_ConnectedApplication_") ||
+      StartsWithNoCase(a, "SetupEntityAccessAudit_Profile_ConnectedApplication_")) {
+    return "app.access";
+  }
+  for (Text assign : {"PermSetAssign", "PermSetAssign_HasExpiration", "PermSetGroupAssign",
+                      "PermSetUnassign", "PermSetUnassign_HasExpiration", "PermSetGroupUnassign",
+                      "PermSetAssignmentExpirationChange"}) {
+    if (SameText(a, assign)) return "permset.assignment";
+  }
+  if (SameText(a, "PermSetEnableUserPerm") || SameText(a, "PermSetDisableUserPerm")) {
+    return "permset.permission";
+  }
+  if (StartsWithNoCase(a, "profilePermChanged")) return "profile.permission";
+  if (StartsWithNoCase(a, "changedprofileforuser")) return "user.profile";
+  if (SameText(a, "activateduser") || SameText(a, "deactivateduser")) return "user.active";
+  return std::nullopt;
+}
+
 struct AuditRecord {
   std::string ts, org;
   Text id, actor, action, section, display;
 };
 
+// A mapped row: its event, and the state before it when the row says.
+struct Mapped {
+  std::string line;
+  std::optional<PriorStates::Prior> prior;
+};
+
 class SetupAuditTrailAdapter : public Adapter {
  public:
-  explicit SetupAuditTrailAdapter(AdapterOptions options) : options_(std::move(options)) {}
+  explicit SetupAuditTrailAdapter(AdapterOptions options)
+      : options_(std::move(options)), priors_(options_.org) {}
 
   bool Map(const SourceRecord& record, std::vector<std::string>* out, MapError* error) override {
     Row row(record, error);
@@ -127,12 +189,36 @@ class SetupAuditTrailAdapter : public Adapter {
     r.actor = row.GetAny({"CreatedById", "CreatedBy.Username"});
     r.section = row.Get("Section");
     r.display = row.Get("Display");
-    std::optional<std::string> mapped = MapAction(r);
-    out->push_back(mapped ? std::move(*mapped) : Unmapped(r));
+    std::optional<Mapped> mapped = MapAction(r);
+    Note(r, record, mapped);
+    out->push_back(mapped ? std::move(mapped->line) : Unmapped(r));
     return true;
   }
 
+  void EndOfInput(std::vector<DerivedEvent>* out) override {
+    std::vector<DerivedEvent> derived = priors_.Finish();
+    std::move(derived.begin(), derived.end(), std::back_inserter(*out));
+  }
+
  private:
+  // Tells priors_ what the row changed. The fact is read from the event as
+  // the JSONL parser normalizes it (15- and 18-character ids of one user are
+  // one fact); a row whose event the parser rejects is rejected as a whole
+  // by ingest, so it counts as unreadable here.
+  void Note(const AuditRecord& r, const SourceRecord& record, const std::optional<Mapped>& m) {
+    MicrosUtc ts = ParseRfc3339(r.ts).value();  // RequireTime checked it
+    std::optional<Text> family = FamilyOf(r.action);
+    if (!family) return priors_.SawRow(ts);
+    Event event;
+    LineError error;
+    std::vector<Fact> facts;
+    if (m && parser_.Parse(m->line, &event, &error)) facts = FactsOf(event);
+    if (facts.size() != 1 || facts[0].name != *family) {
+      return priors_.Unreadable(std::string(*family), ts);
+    }
+    priors_.Changed({facts[0].Key(), facts[0].name, m->prior}, ts, r.id, record);
+  }
+
   EventJson Start(Text kind, const AuditRecord& r) const {
     EventJson e(kind, r.ts, r.org);
     e.Str("id", r.id).Str("source", "SetupAuditTrail").Opt("actor", r.actor);
@@ -145,7 +231,11 @@ class SetupAuditTrailAdapter : public Adapter {
     return std::move(e).Done();
   }
 
-  std::optional<std::string> MapAction(const AuditRecord& r) const {
+  static Mapped Done(EventJson e, std::optional<PriorStates::Prior> prior) {
+    return {std::move(e).Done(), std::move(prior)};
+  }
+
+  std::optional<Mapped> MapAction(const AuditRecord& r) const {
     Text a = r.action;
     if (SameText(a, "insertConnectedApplication")) return AppEvent(r, "app.install");
     if (SameText(a, "deleteConnectedApplication")) return AppEvent(r, "app.uninstall");
@@ -180,29 +270,47 @@ class SetupAuditTrailAdapter : public Adapter {
     return std::nullopt;
   }
 
-  std::optional<std::string> AppEvent(const AuditRecord& r, Text kind) const {
+  // The state before: not installed / not blocked / blocked. Not for an
+  // uninstall: app.install would also reset the Permitted Users policy.
+  static std::optional<PriorStates::Prior> AppPrior(Text kind, Text app) {
+    Text before = kind == "app.install"   ? "app.uninstall"
+                  : kind == "app.block"   ? "app.unblock"
+                  : kind == "app.unblock" ? "app.block"
+                                          : "";
+    if (before.empty()) return std::nullopt;
+    return PriorStates::Prior{std::string(before), JsonFields().Str("app", app).Done()};
+  }
+
+  std::optional<Mapped> AppEvent(const AuditRecord& r, Text kind) const {
     std::optional<Text> name = Between(r.display, "onnected App ", "");
     if (!name) return std::nullopt;
     Text n = *name;
     if (n.ends_with(" to Salesforce")) n.remove_suffix(14);
     if (n.empty()) return std::nullopt;
-    return std::move(Start(kind, r).Str("app", n)).Done();
+    return Done(std::move(Start(kind, r).Str("app", n)), AppPrior(kind, n));
   }
 
-  std::optional<std::string> Policy(const AuditRecord& r) const {
+  std::optional<Mapped> Policy(const AuditRecord& r) const {
     std::optional<Text> app = Between(r.display, "Changed connected app ", " Permitted Users");
     std::optional<Text> to = NewValue(r.display);
     if (!app || app->empty() || !to) return std::nullopt;
-    Text value = StartsWithNoCase(*to, "Admin approved users")           ? "admin_approved"
-                 : StartsWithNoCase(*to, "All users may self-authorize") ? "self_authorize"
-                                                                         : "";
+    Text value = PolicyOf(*to);
     if (value.empty()) return std::nullopt;
     EventJson e = Start("app.policy", r);
     e.Str("app", *app).Str("permitted_users", value).Str("policy_source", "ui");
-    return std::move(e).Done();
+    std::optional<PriorStates::Prior> prior;
+    std::optional<Text> from = OldValue(r.display, r.display.find(" Permitted Users"));
+    if (Text before = from ? PolicyOf(*from) : Text(); !before.empty()) {
+      prior = {"app.policy", JsonFields()
+                                 .Str("app", *app)
+                                 .Str("permitted_users", before)
+                                 .Str("policy_source", "ui")
+                                 .Done()};
+    }
+    return Done(std::move(e), std::move(prior));
   }
 
-  std::optional<std::string> Access(const AuditRecord& r, Text prefix, Text holder) const {
+  std::optional<Mapped> Access(const AuditRecord& r, Text prefix, Text holder) const {
     std::optional<Text> owner = Between(r.display, prefix, ": ");
     std::optional<Text> app = Between(r.display, ": ", " connected app is ");
     if (!owner || !app || owner->empty() || app->empty()) return std::nullopt;
@@ -210,11 +318,13 @@ class SetupAuditTrailAdapter : public Adapter {
     if (!enabled && !r.display.ends_with(" is disabled")) return std::nullopt;
     EventJson e = Start("app.access", r);
     e.Str("app", *app).Str(holder, *owner).Bool("enabled", enabled);
-    return std::move(e).Done();
+    JsonFields before;
+    before.Str("app", *app).Str(holder, *owner).Bool("enabled", !enabled);
+    return Done(std::move(e), PriorStates::Prior{"app.access", before.Done()});
   }
 
   // "Permission set [group] <P>[ with expiration]: (un)assigned ... user <N> (UserID: [id])"
-  std::optional<std::string> Assignment(const AuditRecord& r, bool assign) const {
+  std::optional<Mapped> Assignment(const AuditRecord& r, bool assign) const {
     Text verb = assign ? ": assigned to user " : ": unassigned from user ";
     Text prefix = StartsWithNoCase(r.display, "Permission set group ") ? "Permission set group "
                                                                        : "Permission set ";
@@ -234,11 +344,15 @@ class SetupAuditTrailAdapter : public Adapter {
         e.Str("expires_at", *at);
       }
     }
-    return std::move(e).Done();
+    // Before an assignment the user did not hold the set; before an
+    // unassignment they did, until then (any expiry was still ahead).
+    PriorStates::Prior before{assign ? "permset.unassign" : "permset.assign",
+                              JsonFields().Str("permset", s).Str("user", user).Done()};
+    return Done(std::move(e), std::move(before));
   }
 
   // Re-assigning a set the user holds replaces its expiry (events.md).
-  std::optional<std::string> ExpirationChange(const AuditRecord& r) const {
+  std::optional<Mapped> ExpirationChange(const AuditRecord& r) const {
     std::optional<Text> set = Between(r.display, "Permission set ", ":");
     std::optional<Text> to = NewValue(r.display);
     Text user = UserOf(r.display, "");
@@ -249,44 +363,68 @@ class SetupAuditTrailAdapter : public Adapter {
     if (!at) return std::nullopt;
     EventJson e = Start("permset.assign", r);
     e.Str("permset", s).Str("user", user).Str("expires_at", *at);
-    return std::move(e).Done();
+    std::optional<PriorStates::Prior> prior;
+    std::optional<Text> from = OldValue(r.display, r.display.rfind(" changed from "));
+    if (std::optional<std::string> old = from ? DisplayDate(*from) : std::nullopt) {
+      prior = {"permset.assign",
+               JsonFields().Str("permset", s).Str("user", user).Str("expires_at", *old).Done()};
+    }
+    return Done(std::move(e), std::move(prior));
   }
 
-  std::optional<std::string> Permission(const AuditRecord& r, Text prefix, Text label_start,
-                                        Text label_end, Text holder) const {
+  std::optional<Mapped> Permission(const AuditRecord& r, Text prefix, Text label_start,
+                                   Text label_end, Text holder) const {
     std::optional<Text> owner = Between(r.display, prefix, ": ");
     std::optional<Text> label = Between(r.display, label_start, label_end);
     std::optional<Text> to = NewValue(r.display);
     if (!owner || !label || owner->empty() || label->empty() || !to) return std::nullopt;
     if (*to != "enabled" && *to != "disabled") return std::nullopt;
     std::string kind = std::string(holder) + ".permission";
+    std::string permission = PermissionName(*label);
     EventJson e = Start(kind, r);
-    e.Str(holder, *owner)
-        .Str("permission", PermissionName(*label))
-        .Bool("enabled", *to == "enabled");
-    return std::move(e).Done();
+    e.Str(holder, *owner).Str("permission", permission).Bool("enabled", *to == "enabled");
+    std::optional<PriorStates::Prior> prior;
+    std::optional<Text> from = OldValue(r.display, r.display.find(label_end));
+    if (from && (*from == "enabled" || *from == "disabled")) {
+      prior = {kind, JsonFields()
+                         .Str(holder, *owner)
+                         .Str("permission", permission)
+                         .Bool("enabled", *from == "enabled")
+                         .Done()};
+    }
+    return Done(std::move(e), std::move(prior));
   }
 
-  std::optional<std::string> ProfileOfUser(const AuditRecord& r) const {
+  std::optional<Mapped> ProfileOfUser(const AuditRecord& r) const {
     std::optional<Text> name = Between(r.display, "Changed profile for user ", " from ");
     std::optional<Text> profile = NewValue(r.display);
     if (!name || name->empty() || !profile || profile->empty()) return std::nullopt;
+    Text user = UserOf(r.display, *name);
     EventJson e = Start("user.upsert", r);
-    e.Str("user", UserOf(r.display, *name)).Str("profile", *profile);
-    return std::move(e).Done();
+    e.Str("user", user).Str("profile", *profile);
+    std::optional<PriorStates::Prior> prior;
+    std::optional<Text> from = OldValue(r.display);
+    if (from && !from->empty()) {
+      prior = {"user.upsert", JsonFields().Str("user", user).Str("profile", *from).Done()};
+    }
+    return Done(std::move(e), std::move(prior));
   }
 
-  std::optional<std::string> Activation(const AuditRecord& r, Text prefix, bool active) const {
+  std::optional<Mapped> Activation(const AuditRecord& r, Text prefix, bool active) const {
     std::optional<Text> name = Between(r.display, prefix, " (UserID:");
     if (!name) name = Between(r.display, prefix, "");
     Text user = UserOf(r.display, name.value_or(""));
     if (user.empty()) return std::nullopt;
     EventJson e = Start("user.upsert", r);
     e.Str("user", user).Bool("active", active);
-    return std::move(e).Done();
+    PriorStates::Prior before{"user.upsert",
+                              JsonFields().Str("user", user).Bool("active", !active).Done()};
+    return Done(std::move(e), std::move(before));
   }
 
   AdapterOptions options_;
+  PriorStates priors_;
+  JsonlParser parser_;  // reads back the events Note() inspects
 };
 
 }  // namespace

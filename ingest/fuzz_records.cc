@@ -5,7 +5,8 @@
 // fuzzer fast), and every line the adapter emits through JsonlParser. Besides "no crash, no
 // sanitizer report": each line an adapter emits is a JSON object the parser
 // can judge (it may still reject it, e.g. for a bad id, with a reason), and
-// every error carries a position.
+// every error carries a position. At the end of the input, the events an
+// adapter derives from the whole input are checked the same way.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -33,21 +34,37 @@ std::vector<std::unique_ptr<ai::Adapter>> AllAdapters() {
   return all;
 }
 
-void MapWith(size_t which, const ai::SourceRecord& record) {
+ai::Adapter& AdapterFor(size_t which) {
   static std::vector<std::unique_ptr<ai::Adapter>> adapters = AllAdapters();
+  return *adapters[which % adapters.size()];
+}
+
+void CheckLine(const std::string& line) {
   static ai::JsonlParser parser;
-  ai::Adapter& adapter = *adapters[which % adapters.size()];
+  authtrail::Event event;
+  ai::LineError line_error;
+  if (line.empty() || line.front() != '{') std::abort();
+  if (!parser.Parse(line, &event, &line_error) && line_error.reason.empty()) std::abort();
+}
+
+void MapWith(size_t which, const ai::SourceRecord& record) {
   std::vector<std::string> lines;
   ai::MapError error;
-  if (!adapter.Map(record, &lines, &error)) {
+  if (!AdapterFor(which).Map(record, &lines, &error)) {
     if (error.reason.empty() || error.pos.line == 0) std::abort();
     return;
   }
-  for (const std::string& line : lines) {  // zero lines is allowed (adapter.h)
-    authtrail::Event event;
-    ai::LineError line_error;
-    if (line.empty() || line.front() != '{') std::abort();
-    if (!parser.Parse(line, &event, &line_error) && line_error.reason.empty()) std::abort();
+  for (const std::string& line : lines) CheckLine(line);  // zero lines is allowed (adapter.h)
+}
+
+// The events derived from the whole input (Setup Audit Trail prior states):
+// valid JSON objects, each pointing at a record that was read.
+void EndOfInput(size_t which) {
+  std::vector<ai::DerivedEvent> derived;
+  AdapterFor(which).EndOfInput(&derived);
+  for (const ai::DerivedEvent& d : derived) {
+    if (d.pos.line == 0) std::abort();
+    CheckLine(d.line);
   }
 }
 
@@ -72,5 +89,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     MapWith(which, record);
   }
+  EndOfInput(which);
   return 0;
 }

@@ -52,6 +52,11 @@ constexpr HelpText kHelpTemplate = {
     "SetupAuditTrail exports and snapshots carry no org id: give --org (and, for\n"
     "snapshot, --at: when the export was taken). Records whose type or\n"
     "action has no mapping are stored as 'unmapped' (see log --unmapped).\n"
+    "A Setup Audit Trail file also yields, for each fact it changes, the state\n"
+    "before its oldest change row (\"from X to Y\", or the opposite of an\n"
+    "enable/assign/activate), from the file's oldest row on: source\n"
+    "SetupAuditTrail:reconstructed, id ROWID:before:TS. What cannot be\n"
+    "reconstructed is listed by 'authtrail sources --origins'.\n"
     "%FORMATS%\n"
     "Prints: read=N stored=N duplicates=N rejected=N\n\n"
     "Examples:\n"
@@ -114,6 +119,7 @@ struct IngestRun {
   ingest::Adapter* adapter = nullptr;  // export formats; nullptr for jsonl
   std::string header;  // CSV header of the current input, written before its first reject
   std::map<std::string, uint64_t> unmapped;  // action -> records stored as unmapped
+  uint64_t reconstructed = 0;                // prior-state events stored (PriorStates)
 };
 
 // `where` is "file:line" (JSONL) or "file:line:column" (exports).
@@ -154,20 +160,25 @@ Status IngestLine(IngestRun* run, const std::string& input, uint64_t line_no, st
   return Status::Ok();
 }
 
-// One event an adapter produced from `record`, validated like a JSONL line.
-Status StoreMapped(IngestRun* run, const std::string& input, const ingest::SourceRecord& record,
-                   std::string_view line, Event* event) {
+// One event an adapter produced from the record at `pos` (raw text `raw`),
+// validated like a JSONL line.
+Status StoreMapped(IngestRun* run, const std::string& input, ingest::TextPos pos,
+                   std::string_view raw, std::string_view line, Event* event) {
   ingest::LineError error;
   if (!run->parser.Parse(line, event, &error)) {
-    return Reject(run, Where(input, record.pos), record.raw, error.field, error.reason);
+    return Reject(run, Where(input, pos), raw, error.field, error.reason);
   }
   Result<store::AddOutcome> added = run->writer->Add(*event);
   if (!added.ok()) {
     if (added.status().code() != StatusCode::kAlreadyExists) return added.status();
-    return Reject(run, Where(input, record.pos), record.raw, "id", added.status().message());
+    return Reject(run, Where(input, pos), raw, "id", added.status().message());
   }
   ++(*added == store::AddOutcome::kStored ? run->counts.stored : run->counts.duplicates);
   if (event->kind == Kind::kUnmapped) ++run->unmapped[event->action.value_or("")];
+  if (*added == store::AddOutcome::kStored && event->source &&
+      event->source->ends_with(":reconstructed")) {
+    ++run->reconstructed;
+  }
   return Status::Ok();
 }
 
@@ -182,7 +193,7 @@ Status IngestRecord(IngestRun* run, const std::string& input, const ingest::Sour
   // A record is stored whole or not at all: the first bad event rejects it.
   uint64_t rejected = run->counts.rejected;
   for (const std::string& line : lines) {
-    AT_RETURN_IF_ERROR(StoreMapped(run, input, record, line, event));
+    AT_RETURN_IF_ERROR(StoreMapped(run, input, record.pos, record.raw, line, event));
     if (run->counts.rejected != rejected) break;
   }
   return Status::Ok();
@@ -220,6 +231,13 @@ Result<BatchInputInfo> IngestExport(IngestRun* run, const std::string& input) {
     if (!run->quiet && run->progress.Due()) ShowProgress(run, input);
   }
   AT_RETURN_IF_ERROR(reader->status());
+  // Events that rest on the whole input (Setup Audit Trail: the state before
+  // its oldest rows); a bad one rejects its record's text again.
+  std::vector<ingest::DerivedEvent> derived;
+  run->adapter->EndOfInput(&derived);
+  for (const ingest::DerivedEvent& d : derived) {
+    AT_RETURN_IF_ERROR(StoreMapped(run, input, d.pos, d.raw, d.line, &event));
+  }
   run->header.clear();
   return BatchInputInfo{input, reader->bytes_read(), reader->sha256()};
 }
@@ -288,7 +306,7 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
                       : opt.rejects;
   RejectSink rejects(*rejects_path);
   *counts = {};
-  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet, nullptr, {}, {}};
+  IngestRun run{writer.get(), {}, &rejects, {}, *counts, opt.quiet, nullptr, {}, {}, 0};
   std::unique_ptr<ingest::Adapter> adapter;
   if (opt.format != "jsonl") {
     AT_ASSIGN_OR_RETURN(adapter, ingest::MakeAdapter(opt.format, {opt.org, opt.at}));
@@ -307,6 +325,12 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
   end.rejected = run.counts.rejected;
   if (!rejects.used()) rejects_path->clear();
   ReportUnmapped(run.unmapped);
+  if (run.reconstructed > 0) {
+    std::cerr << "authtrail ingest: " << run.reconstructed
+              << " fact(s) reconstructed as they were before the oldest Setup Audit Trail row "
+                 "changing them (source SetupAuditTrail:reconstructed; authtrail sources "
+                 "--origins lists what has no known origin)\n";
+  }
   return writer->Finish(std::move(end));
 }
 

@@ -1,6 +1,8 @@
 // End-to-end: `authtrail ingest --format <export>` with the real binary on a
 // real store, from the fixtures in tests/data/sources/ (built from the headers
 // and value formats of the spec's sources.md).
+#include <algorithm>
+
 #include "tests/e2e/e2e_util.h"
 
 namespace authtrail::testing {
@@ -32,8 +34,10 @@ TEST(SourcesE2E, ExportsReplayLikeTheSameHistoryInNativeJsonl) {
   RunResult sat = RunAuthtrail({"ingest", "--db", exports, "--format", "setupaudittrail", "--org",
                                 kOrg, Fixture("org1_setupaudittrail.csv")});
   ASSERT_EQ(sat.exit_code, 0) << sat.err;
-  EXPECT_EQ(sat.out, "read=7 stored=7 duplicates=0 rejected=0\n");
+  // 7 rows, and the 5 facts they change as they were before the oldest row.
+  EXPECT_EQ(sat.out, "read=7 stored=12 duplicates=0 rejected=0\n");
   EXPECT_NE(sat.err.find("1  PermSetCreate"), std::string::npos) << sat.err;
+  EXPECT_NE(sat.err.find("5 fact(s) reconstructed"), std::string::npos) << sat.err;
   RunResult lh = RunAuthtrail({"ingest", "--db", exports, "--format", "loginhistory", "--org", kOrg,
                                Fixture("org1_loginhistory.json")});
   ASSERT_EQ(lh.exit_code, 0) << lh.err;
@@ -76,7 +80,8 @@ TEST(SourcesE2E, ReingestingAnExportAddsNothing) {
   ASSERT_EQ(RunAuthtrail(args).exit_code, 0);
   RunResult again = RunAuthtrail(args);
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(again.out, "read=7 stored=0 duplicates=7 rejected=0\n");
+  EXPECT_EQ(again.out, "read=7 stored=0 duplicates=12 rejected=0\n");
+  EXPECT_EQ(again.err.find("reconstructed"), std::string::npos) << again.err;
 }
 
 TEST(SourcesE2E, UnmappedRecordsAreListedByLogUnmapped) {
@@ -113,7 +118,7 @@ TEST(SourcesE2E, SourcesCommandShowsSpanCountsAndUnmappedPerSource) {
   RunResult r = RunAuthtrail({"sources", "--db", db});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = SplitLines(r.out);
-  ASSERT_EQ(lines.size(), 2u) << r.out;
+  ASSERT_EQ(lines.size(), 3u) << r.out;
   EXPECT_EQ(lines[0], R"({"org":"00D5g000004SxyzEAC","source":"LoginHistory","events":7,)"
                       R"("first":"2025-06-02T10:00:00Z","last":"2025-09-21T10:00:00Z","kinds":)"
                       R"({"login.ui":1,"oauth.authorize":2,"oauth.token":3,"soap.login":1}})");
@@ -122,9 +127,18 @@ TEST(SourcesE2E, SourcesCommandShowsSpanCountsAndUnmappedPerSource) {
                       R"({"app.access":1,"app.install":1,"app.policy":1,"permset.assign":1,)"
                       R"("permset.permission":1,"permset.unassign":1,"unmapped":1},)"
                       R"("unmapped":{"PermSetCreate":1}})");
+  EXPECT_EQ(lines[2],
+            R"({"org":"00D5g000004SxyzEAC","source":"SetupAuditTrail:reconstructed","events":5,)"
+            R"("first":"2025-06-01T08:59:59.999999Z","last":"2025-06-01T08:59:59.999999Z",)"
+            R"("kinds":{"app.access":1,"app.policy":1,"app.uninstall":1,"permset.permission":1,)"
+            R"("permset.unassign":1}})");
+  // Every fact the trail changes has its prior on record: no gaps.
+  RunResult origins = RunAuthtrail({"sources", "--db", db, "--origins"});
+  ASSERT_EQ(origins.exit_code, 0) << origins.err;
+  EXPECT_EQ(origins.out, "");
   RunResult table = RunAuthtrail({"sources", "--db", db, "--format", "table"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_EQ(SplitLines(table.out).size(), 3u);
+  EXPECT_EQ(SplitLines(table.out).size(), 4u);
   EXPECT_EQ(RunAuthtrail({"sources", "--db", db, "--format", "csv"}).exit_code, 2);
 }
 
@@ -214,6 +228,105 @@ TEST(SourcesE2E, SnapshotIsABaselineAtTheGivenTime) {
                           "--at", "2025-05-31T00:00:00Z", Fixture("org1_setupaudittrail.csv")})
                 .exit_code,
             2);  // --at only means something for snapshots
+}
+
+// Issue 4, "before a snapshot": a current-state snapshot taken in November
+// and the Setup Audit Trail rows before it. The trail's "from enabled to
+// disabled" says the permission set had API Enabled before July, so a June
+// SOAP login by its holder is allowed, the July one denied; the snapshot's
+// other facts have no known origin, and the hourly ELF Login data has a gap.
+std::vector<RunResult> IngestOrg2(const std::string& db, bool trail_first) {
+  std::vector<std::vector<std::string>> runs = {
+      {"ingest", "--db", db, "--format", "snapshot", "--org", kOrg, "--at", "2025-11-01T00:00:00Z",
+       Fixture("org2_snapshot_user.csv"), Fixture("org2_snapshot_permissionset.csv")},
+      {"ingest", "--db", db, "--format", "setupaudittrail", "--org", kOrg,
+       Fixture("org2_setupaudittrail.csv")},
+      {"ingest", "--db", db, "--format", "loginhistory", "--org", kOrg,
+       Fixture("org2_loginhistory.csv")},
+      {"ingest", "--db", db, "--format", "elf-login", Fixture("org2_elf_login.csv")},
+  };
+  if (trail_first) std::reverse(runs.begin(), runs.end());
+  std::vector<RunResult> results;
+  for (const auto& args : runs) results.push_back(RunAuthtrail(args));
+  return results;
+}
+
+TEST(SourcesE2E, TrailBeforeASnapshotReconstructsTheEarlierStateAndReplayUsesIt) {
+  TempDir dir;
+  std::string db = dir.Sub("s.db");
+  std::vector<RunResult> runs = IngestOrg2(db, false);
+  for (const RunResult& r : runs) ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(runs[1].out, "read=2 stored=4 duplicates=0 rejected=0\n");  // + 2 prior states
+
+  std::vector<std::string> replay = SplitLines(
+      RunAuthtrail({"replay", "--db", db, "--rules", "as-of", "--kind", "soap.login"}).out);
+  ASSERT_EQ(replay.size(), 2u);
+  EXPECT_NE(replay[0].find(R"("id":"0Ya5g00000M0001","ts":"2025-06-15T10:00:00Z")"),
+            std::string::npos);
+  EXPECT_NE(replay[0].find(R"("as-of":{"decision":"allow","reason":"ALLOW_STANDARD")"),
+            std::string::npos)
+      << replay[0];
+  EXPECT_NE(replay[1].find(R"("as-of":{"decision":"deny","reason":"DENY_API_DISABLED_FOR_USER")"),
+            std::string::npos)
+      << replay[1];
+  // explain names the reconstructed fact and the row it comes from.
+  RunResult explain = RunAuthtrail({"explain", "--db", db, "--event", "0Ya5g00000M0001"});
+  ASSERT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("api_enabled via permission set Integration, EU: seq "),
+            std::string::npos)
+      << explain.out;
+  EXPECT_NE(explain.out.find("2025-06-01T08:59:59.999999Z permset.permission, id "
+                             "0Ym5g00000B0002:before:2025-06-01T08:59:59.999999Z"),
+            std::string::npos)
+      << explain.out;
+
+  // Ingest order changes nothing but seq; re-ingesting adds nothing.
+  std::string other = dir.Sub("other.db");
+  for (const RunResult& r : IngestOrg2(other, true)) ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReplayWithoutSeq(db), ReplayWithoutSeq(other));
+  EXPECT_EQ(StripSeq(RunAuthtrail({"log", "--db", db}).out),
+            StripSeq(RunAuthtrail({"log", "--db", other}).out));
+  EXPECT_EQ(RunAuthtrail({"ingest", "--db", db, "--format", "setupaudittrail", "--org", kOrg,
+                          Fixture("org2_setupaudittrail.csv")})
+                .out,
+            "read=2 stored=0 duplicates=4 rejected=0\n");
+}
+
+TEST(SourcesE2E, SourcesReportsFactsWithNoKnownOriginAndElfHoursWithoutEvents) {
+  TempDir dir;
+  std::string db = dir.Sub("s.db");
+  for (const RunResult& r : IngestOrg2(db, false)) ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunResult origins = RunAuthtrail({"sources", "--db", db, "--origins"});
+  ASSERT_EQ(origins.exit_code, 0) << origins.err;
+  std::vector<std::string> gaps = SplitLines(origins.out);
+  // The profile's permission and the user's fields are known from the
+  // snapshot only; the permission set's is not a gap: the trail reconstructs it.
+  ASSERT_EQ(gaps.size(), 4u) << origins.out;
+  EXPECT_EQ(gaps[0], R"({"org":"00D5g000004SxyzEAC","gap":"no_known_origin",)"
+                     R"("fact":"profile.permission","profile":"Sales","permission":"api_enabled",)"
+                     R"("value":"false","known_from":"2025-11-01T00:00:00Z",)"
+                     R"("source":"snapshot:Profile"})");
+  EXPECT_NE(gaps[2].find(R"("fact":"user.profile","user":"0055g00000AbCdEAAV","value":"Sales")"),
+            std::string::npos)
+      << gaps[2];
+  EXPECT_EQ(origins.out.find("Integration"), std::string::npos);
+
+  std::string sources = RunAuthtrail({"sources", "--db", db}).out;
+  EXPECT_NE(sources.find(R"("source":"EventLogFile:Login","events":3,)"
+                         R"("first":"2025-06-15T05:12:00Z","last":"2025-06-15T09:15:00Z",)"
+                         R"("kinds":{"login.ui":3},"hours_without_events":2,)"
+                         R"("hour_gaps":["2025-06-15T07:00:00Z/2025-06-15T09:00:00Z"]})"),
+            std::string::npos)
+      << sources;
+  EXPECT_NE(sources.find(R"("source":"snapshot:User",)"), std::string::npos);
+  EXPECT_NE(sources.find(R"("kinds":{"user.upsert":1},"no_known_origin":3})"), std::string::npos)
+      << sources;
+  RunResult table = RunAuthtrail({"sources", "--db", db, "--origins", "--format", "table"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(SplitLines(table.out).size(), 5u);  // header + 4
+  RunResult help = RunAuthtrail({"sources", "--help"});
+  EXPECT_NE(help.out.find("no_known_origin"), std::string::npos);
+  EXPECT_NE(help.out.find("hours_without_events"), std::string::npos);
 }
 
 TEST(SourcesE2E, UsageErrorsAndHelp) {
