@@ -15,7 +15,11 @@
 // log almost sequentially), by Seek() otherwise. A point MultiGet per record
 // cost ~4x more (callgrind).
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "schemas/canonical.h"
 #include "store/store_impl.h"
@@ -100,14 +104,16 @@ void SortRuns(std::vector<Item>* items) {
 }
 
 using EventFn = std::function<Status(uint64_t, const Event&)>;
+// Receives each chunk of matching events, decoded and in fold order.
+using ChunkFn = std::function<Status(std::vector<Item>&&)>;
 
 class EventScanner {
  public:
-  EventScanner(StoreImpl& store, ScanPlan plan, const EventFn& fn)
+  EventScanner(StoreImpl& store, ScanPlan plan, ChunkFn sink)
       : store_(store),
         plan_(std::move(plan)),
         index_name_(CfName(plan_.cf)),
-        fn_(fn),
+        sink_(std::move(sink)),
         log_(store.db()->NewIterator(ReadOpts(), store.cf(Cf::kLog))) {}
 
   Status Run(const ScanFilter& filter);
@@ -121,7 +127,7 @@ class EventScanner {
   StoreImpl& store_;
   const ScanPlan plan_;
   const std::string index_name_;
-  const EventFn& fn_;
+  const ChunkFn sink_;
   std::unique_ptr<rocksdb::Iterator> log_;
   std::string key_;
 };
@@ -162,8 +168,7 @@ Status EventScanner::Emit(const std::vector<IndexSuffix>& chunk) {
   AT_RETURN_IF_ERROR(Fetch(chunk, &items));
   std::erase_if(items, [](const Item& item) { return !item.event; });
   SortRuns(&items);
-  for (const Item& item : items) AT_RETURN_IF_ERROR(fn_(item.at.seq, *item.event));
-  return Status::Ok();
+  return items.empty() ? Status::Ok() : sink_(std::move(items));
 }
 
 // Reads the chunk's records in ascending seq order into items (same
@@ -219,12 +224,95 @@ Status EventScanner::Decode(const IndexSuffix& at, Item* item) {
   return Status::Ok();
 }
 
+Status Deliver(std::vector<Item>&& items, const EventFn& fn) {
+  for (const Item& item : items) AT_RETURN_IF_ERROR(fn(item.at.seq, *item.event));
+  return Status::Ok();
+}
+
+// Decoded chunks handed from the read-ahead thread to the caller's, at most
+// kAheadChunks waiting (bounded memory), in order.
+class ChunkQueue {
+ public:
+  // Producer: waits for room; false once the consumer has stopped.
+  bool Push(std::vector<Item>&& items) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return stopped_ || ready_.size() < kAheadChunks; });
+    if (stopped_) return false;
+    ready_.push_back(std::move(items));
+    filled_.notify_one();
+    return true;
+  }
+  // Producer: no more chunks; `status` is the scan's outcome.
+  void Close(Status status) {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    status_ = std::move(status);
+    filled_.notify_one();
+  }
+  // Consumer: the next chunk; nullopt after the last one.
+  std::optional<std::vector<Item>> Pop() {
+    std::unique_lock lock(mu_);
+    filled_.wait(lock, [&] { return closed_ || !ready_.empty(); });
+    if (ready_.empty()) return std::nullopt;
+    std::vector<Item> items = std::move(ready_.front());
+    ready_.pop_front();
+    room_.notify_one();
+    return items;
+  }
+  // Consumer: wants no more (the producer's next Push returns false).
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    room_.notify_one();
+  }
+  Status status() {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+
+ private:
+  static constexpr size_t kAheadChunks = 4;
+  std::mutex mu_;
+  std::condition_variable room_, filled_;
+  std::deque<std::vector<Item>> ready_;
+  bool closed_ = false, stopped_ = false;
+  Status status_;
+};
+
+// The scan on a second thread, fn on this one. Whatever way this returns
+// (fn's error, an exception), the reader is stopped and joined first.
+Status ScanOnSecondThread(StoreImpl& store, ScanPlan plan, const ScanFilter& filter,
+                          const EventFn& fn) {
+  ChunkQueue queue;
+  std::thread reader([&store, &queue, &filter, plan = std::move(plan)]() mutable {
+    EventScanner scanner(store, std::move(plan), [&queue](std::vector<Item>&& items) {
+      return queue.Push(std::move(items)) ? Status::Ok()
+                                          : Status::FailedPrecondition("scan stopped");
+    });
+    queue.Close(scanner.Run(filter));
+  });
+  struct Joiner {
+    ChunkQueue& queue;
+    std::thread& reader;
+    ~Joiner() {
+      queue.Stop();
+      reader.join();
+    }
+  } joiner{queue, reader};
+  while (std::optional<std::vector<Item>> items = queue.Pop()) {
+    AT_RETURN_IF_ERROR(Deliver(std::move(*items), fn));
+  }
+  return queue.status();
+}
+
 }  // namespace
 
 Status StoreImpl::ScanEvents(const ScanFilter& filter, const EventFn& fn) {
   std::optional<ScanPlan> plan = PlanScan(*this, filter);
   if (!plan) return Status::Ok();
-  EventScanner scanner(*this, std::move(*plan), fn);
+  if (filter.read_ahead) return ScanOnSecondThread(*this, std::move(*plan), filter, fn);
+  EventScanner scanner(*this, std::move(*plan),
+                       [&fn](std::vector<Item>&& items) { return Deliver(std::move(items), fn); });
   return scanner.Run(filter);
 }
 

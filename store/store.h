@@ -83,6 +83,10 @@ struct ScanFilter {
   std::optional<MicrosUtc> since;             // ts >= since
   std::optional<MicrosUtc> until;             // ts < until
   std::optional<Kind> kind;
+  // Not a filter: read and decode on a second thread while fn runs on the
+  // caller's (same events, same order; up to a few thousand decoded events
+  // held ahead). Worth it for long scans whose fn does real work (replay).
+  bool read_ahead = false;
 };
 
 // A replay checkpoint: one org's folded state (replay/state.h Snapshot bytes)
@@ -148,7 +152,8 @@ class Store {
 
   // Calls fn(seq, event) for every stored event matching `filter`, in fold
   // order (events.md: ts, kind rank, canonical bytes). Stops at the first
-  // non-OK status from fn or the store and returns it.
+  // non-OK status from fn or the store and returns it. fn always runs on the
+  // calling thread, also with filter.read_ahead.
   virtual Status ScanEvents(const ScanFilter& filter,
                             const std::function<Status(uint64_t, const Event&)>& fn) = 0;
 

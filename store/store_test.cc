@@ -334,6 +334,43 @@ TEST(Store, ScanStopsAtTheFirstErrorFromTheCallback) {
   EXPECT_EQ(calls, 2);
 }
 
+// More events than the read-ahead queue holds chunks, so the reader blocks.
+TEST(Store, ReadAheadScansTheSameEventsInTheSameOrder) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("db"), Writable(37));
+  ASSERT_NE(store, nullptr);
+  Ingest(*store, RandomEvents(9000, 3));
+  for (ScanFilter f : SampleFilters()) {
+    const std::vector<Scanned> plain = Scan(*store, f);
+    f.read_ahead = true;
+    const std::vector<Scanned> ahead = Scan(*store, f);
+    ASSERT_EQ(ahead.size(), plain.size());
+    for (size_t i = 0; i < plain.size(); ++i) {
+      ASSERT_EQ(ahead[i].seq, plain[i].seq) << "at " << i;
+      ASSERT_EQ(Canonical(ahead[i].event), Canonical(plain[i].event)) << "at " << i;
+    }
+  }
+}
+
+TEST(Store, ReadAheadStopsAtTheFirstErrorFromTheCallback) {
+  TempDir tmp;
+  auto store = OpenStore(tmp.Sub("db"), Writable());
+  ASSERT_NE(store, nullptr);
+  Ingest(*store, RandomEvents(9000, 5));
+  const int total = static_cast<int>(Scan(*store).size());
+  ASSERT_GT(total, 5000);
+  ScanFilter f;
+  f.read_ahead = true;
+  for (int stop_at : {1, 1500, total - 1, total}) {
+    int calls = 0;
+    Status s = store->ScanEvents(f, [&](uint64_t, const Event&) {
+      return ++calls == stop_at ? Status::Busy("stop here") : Status::Ok();
+    });
+    EXPECT_EQ(s.code(), StatusCode::kBusy);
+    EXPECT_EQ(calls, stop_at);
+  }
+}
+
 // ---- idempotency
 
 TEST(Store, DuplicatesByIdAreScopedPerOrg) {

@@ -128,6 +128,11 @@ TEST_F(StoreVerify, UndecodableRecordIsCorruptionForGetAndScanToo) {
   Status scan = store->ScanEvents({}, [](uint64_t, const Event&) { return Status::Ok(); });
   ASSERT_EQ(scan.code(), StatusCode::kCorruption);
   EXPECT_EQ(scan.message().rfind("seq 7: ", 0), 0u) << scan.message();
+  ScanFilter ahead;
+  ahead.read_ahead = true;  // found by the reading thread, reported the same
+  Status scan_ahead = store->ScanEvents(ahead, [](uint64_t, const Event&) { return Status::Ok(); });
+  EXPECT_EQ(scan_ahead.code(), scan.code());
+  EXPECT_EQ(scan_ahead.message(), scan.message());
   ExpectVerifyFails(got.status().message());
 }
 

@@ -31,7 +31,9 @@ Status BuildCheckpoints(store::Store* st, uint64_t every,
   replay::Replayer replayer({}, constants);
   std::unordered_map<std::string, OrgProgress> orgs;
   *stats = {};
-  return st->ScanEvents({}, [&](uint64_t seq, const Event& e) -> Status {
+  store::ScanFilter all;
+  all.read_ahead = true;
+  return st->ScanEvents(all, [&](uint64_t seq, const Event& e) -> Status {
     OrgProgress& p = orgs[e.org];
     // Everything of the org before e.ts is folded, nothing at e.ts yet.
     if (p.since_checkpoint >= every && p.last_ts && *p.last_ts < e.ts) {

@@ -135,6 +135,7 @@ Status AnalyzeImpact(store::Store* st, const store::ScanFilter& filter,
   store::ScanFilter fold;
   fold.org = filter.org;  // state needs every event of the org
   fold.until = filter.until;
+  fold.read_ahead = true;
   Status s = st->ScanEvents(fold, [&](uint64_t seq, const Event& e) -> Status {
     if (progress->Due()) {
       progress->Show("impact: seq " + std::to_string(seq) + " of " + std::to_string(head.seq) +

@@ -47,6 +47,7 @@ Status ReplayStore(store::Store* st, const store::ScanFilter& filter,
   store::ScanFilter fold;
   fold.org = filter.org;  // state needs every event of the org (or a checkpoint)
   fold.until = filter.until;
+  fold.read_ahead = true;
   if (filter.org && filter.since) {
     AT_ASSIGN_OR_RETURN(FoldStart start, StartOrgFold(st, *filter.org, *filter.since, options));
     fold.since = start.since;
