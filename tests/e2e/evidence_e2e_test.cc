@@ -1,10 +1,13 @@
 // End-to-end: `authtrail evidence` writes a bundle for one access event and
 // `authtrail verify-evidence` checks it with the public key alone; every
 // change to the file is caught (issue 5). Also `ingest --sign-key`.
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "evidence/bundle.h"
 #include "tests/e2e/e2e_util.h"
@@ -354,6 +357,38 @@ TEST_F(EvidenceE2E, IngestWithSignKeyKeepsOneCheckpointPerTree) {
   EXPECT_EQ(bad.exit_code, 5) << bad.err;
   EXPECT_NE(bad.err.find("--sign-key"), std::string::npos) << bad.err;
   EXPECT_FALSE(std::filesystem::exists(fresh));
+}
+
+// A generated history (every edition, user type, flow, the rollout windows,
+// assumed approvals): one event per (kind, as-of reason, rule set in force),
+// each bundle re-evaluates to its decisions.
+TEST_F(EvidenceE2E, OneEventOfEveryKindReasonAndRuleSetInForceVerifies) {
+  const std::string gen_db = dir_.Sub("gen.db"), history = dir_.Sub("history.jsonl");
+  ASSERT_EQ(
+      RunAuthtrail({"gen", "--orgs", "2", "--users", "40", "--events", "3000", "--out", history})
+          .exit_code,
+      0);
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", gen_db, history}).exit_code, 0);
+  RunResult replay = RunAuthtrail({"replay", "--db", gen_db, "--format", "jsonl"});
+  ASSERT_EQ(replay.exit_code, 0);
+  std::map<std::string, std::string> first_seq;  // kind|reason|as_of -> seq
+  simdjson::dom::parser parser;
+  for (const std::string& line : SplitLines(replay.out)) {
+    simdjson::dom::element e = parser.parse(line);
+    std::string key = std::string(e["kind"].get_string().value()) + "|" +
+                      std::string(e["decisions"]["as-of"]["reason"].get_string().value()) + "|" +
+                      std::string(e["as_of"].get_string().value());
+    first_seq.emplace(key, std::to_string(e["seq"].get_uint64().value()));
+  }
+  ASSERT_GT(first_seq.size(), 20u);
+  const std::string out = dir_.Sub("gen-ev.json");
+  for (const auto& [what, seq] : first_seq) {
+    RunResult ev = RunAuthtrail(
+        {"evidence", "--db", gen_db, "--event", seq, "--key", key_ + ".key", "--out", out});
+    ASSERT_EQ(ev.exit_code, 0) << what << " seq " << seq << ": " << ev.err;
+    RunResult r = Verify(out);
+    EXPECT_EQ(r.exit_code, 0) << what << " seq " << seq << ": " << r.err;
+  }
 }
 
 }  // namespace
