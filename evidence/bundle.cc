@@ -1,8 +1,10 @@
 // Writing and verifying evidence bundles; parsing is in bundle_parse.cc.
 #include "evidence/bundle.h"
 
+#include <cassert>
 #include <set>
 
+#include "evidence/internal/base64.h"
 #include "evidence/internal/json_writer.h"
 
 namespace authtrail::evidence {
@@ -57,19 +59,50 @@ void AppendRecord(const BundleRecord& r, std::string* out) {
 
 }  // namespace
 
-std::string FormatBundle(const Bundle& b) {
-  std::string out = "{\"format\":\"" + std::string(kBundleFormat) + "\",\"tool_version\":";
+namespace {
+
+// Every member but bundle_signature, then "}" would close the object.
+std::string FormatBody(const Bundle& b) {
+  std::string out = "{\"format\":\"" +
+                    std::string(b.version == 1 ? kBundleFormatV1 : kBundleFormat) +
+                    "\",\"tool_version\":";
   AppendJsonString(b.tool_version, &out);
-  out += ",\"event_seq\":" + std::to_string(b.event_seq) + ",\"decisions\":";
+  out += ",\"event_seq\":" + std::to_string(b.event_seq);
+  if (b.version != 1) {
+    out += ",\"as_of\":";
+    AppendJsonString(b.as_of, &out);
+  }
+  out += ",\"decisions\":";
   AppendDecisions(b.decisions, &out);
+  if (b.version != 1) out += ",\"readings\":" + b.readings_json;
   out += ",\"facts\":";
   AppendArray(b.facts, AppendFact, &out);
   out += ",\"rule_sets\":";
   AppendArray(b.rule_sets, AppendRuleSet, &out);
   out += ",\"records\":";
   AppendArray(b.records, AppendRecord, &out);
-  out += ",\"checkpoint\":" + CheckpointToJson(b.checkpoint) + "}\n";
+  out += ",\"checkpoint\":" + CheckpointToJson(b.checkpoint);
   return out;
+}
+
+}  // namespace
+
+std::string FormatBundle(const Bundle& b) {
+  std::string out = FormatBody(b);
+  if (b.version != 1) {
+    out += ",\"bundle_signature\":\"" + internal::Base64Encode(b.signature) + "\"";
+  }
+  return out + "}\n";
+}
+
+std::string BundleSignedBytes(const Bundle& b) {
+  assert(b.version == 2);
+  return FormatBody(b) + "}";
+}
+
+void SignBundle(Bundle* b, const SigningKey& key) {
+  assert(b->version == 2);
+  b->signature = key.Sign(BundleSignedBytes(*b));
 }
 
 Status VerifyBundle(const Bundle& b, const PublicKey& key) {
@@ -97,6 +130,12 @@ Status VerifyBundle(const Bundle& b, const PublicKey& key) {
                                   ", which has no proven record");
       }
     }
+  }
+  // Last, so that a changed record is named by its failing proof above.
+  if (b.version != 1 && !VerifySignature(key, BundleSignedBytes(b), b.signature)) {
+    return Status::Corruption(
+        "bundle_signature does not verify: the bundle was changed after it was signed, or "
+        "signed with another key");
   }
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 // ParseBundle: the bundle file format of bundle.h, read strictly with
 // internal::ObjectReader (every field checked, unknown keys rejected).
 #include "evidence/bundle.h"
+#include "evidence/internal/base64.h"
 #include "evidence/internal/checkpoint_json.h"
 #include "evidence/internal/json_writer.h"
 
@@ -96,11 +97,25 @@ Status ParseEach(array a, std::string_view name, F parse, std::vector<T>* out) {
   return Status::Ok();
 }
 
+// The v2 members: as_of, readings, bundle_signature.
+Status ParseV2(ObjectReader& r, Bundle* b) {
+  AT_ASSIGN_OR_RETURN(b->as_of, r.String("as_of"));
+  AT_ASSIGN_OR_RETURN(element readings, r.Get("readings"));
+  if (!readings.is_object()) return Status::Corruption("bundle.readings: expected an object");
+  AT_ASSIGN_OR_RETURN(b->readings_json, CanonicalJson(readings, "bundle.readings"));
+  AT_ASSIGN_OR_RETURN(std::string_view sig, r.String("bundle_signature"));
+  if (!internal::Base64Decode(sig, &b->signature) || b->signature.size() != kSignatureBytes) {
+    return Status::Corruption("bundle.bundle_signature: expected 64 bytes in base64");
+  }
+  return Status::Ok();
+}
+
 Status ParseBody(ObjectReader& r, Bundle* b) {
   AT_ASSIGN_OR_RETURN(b->tool_version, r.String("tool_version"));
   AT_ASSIGN_OR_RETURN(b->event_seq, Seq(r, "event_seq"));
   AT_ASSIGN_OR_RETURN(element decisions, r.Get("decisions"));
   AT_ASSIGN_OR_RETURN(b->decisions, ParseDecisions(decisions));
+  if (b->version != 1) AT_RETURN_IF_ERROR(ParseV2(r, b));
   AT_ASSIGN_OR_RETURN(array facts, r.Array("facts"));
   AT_RETURN_IF_ERROR(ParseEach(facts, "facts", ParseFact, &b->facts));
   AT_ASSIGN_OR_RETURN(array rule_sets, r.Array("rule_sets"));
@@ -119,10 +134,13 @@ Result<Bundle> ParseBundle(std::string_view text) {
   AT_ASSIGN_OR_RETURN(element doc, internal::ParseDocument(&parser, text, "bundle"));
   AT_ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Make(doc, "bundle"));
   AT_ASSIGN_OR_RETURN(std::string_view format, r.String("format"));
-  if (format != kBundleFormat) {
-    return Status::Corruption("bundle.format: expected \"" + std::string(kBundleFormat) + "\"");
-  }
   Bundle b;
+  if (format == kBundleFormatV1) {
+    b.version = 1;
+  } else if (format != kBundleFormat) {
+    return Status::Corruption("bundle.format: expected \"" + std::string(kBundleFormat) +
+                              "\" (or \"" + std::string(kBundleFormatV1) + "\")");
+  }
   AT_RETURN_IF_ERROR(ParseBody(r, &b));
   return b;
 }

@@ -49,6 +49,9 @@ class BundleTest : public ::testing::Test {
       ASSERT_OK(proof.status());
       bundle_.records.push_back({seq, LeafBytes(seq), *proof});
     }
+    bundle_.as_of = "sep2025";
+    bundle_.readings_json = R"({"use_any_bypasses_block":false,"t3_unknown":"indeterminate"})";
+    SignBundle(&bundle_, key_);
   }
 
   Status Verify(const Bundle& b) { return VerifyBundle(b, key_.public_key()); }
@@ -128,7 +131,11 @@ TEST_F(BundleTest, EventAndEveryCitedSeqNeedAProvenRecord) {
 TEST_F(BundleTest, ParserRejectsMalformedShapes) {
   std::string good = FormatBundle(bundle_);
   const std::pair<std::string, std::string> edits[] = {
-      {R"("format":"authtrail.bundle.v1")", R"("format":"authtrail.bundle.v0")"},
+      {R"("format":"authtrail.bundle.v2")", R"("format":"authtrail.bundle.v0")"},
+      {R"("as_of":"sep2025",)", ""},
+      {R"("readings":{)", R"("readings":7,"x":{)"},
+      {R"(,"bundle_signature":")", R"(,"bundle_signature":"AAAA","y":")"},
+      {R"(,"bundle_signature":")", R"(,"bundle_signature":"*)"},
       {R"("event_seq":12)", R"("event_seq":0)"},
       {R"("event_seq":12)", R"("event_seq":12,"extra":true)"},
       {R"("event_seq":12)", R"("event_seq":12,"event_seq":12)"},
@@ -186,12 +193,65 @@ TEST_F(BundleTest, RandomByteChangesNeverCrashAndNeverVerify) {
     // A change that still parses must still be caught, unless it only
     // touched what the proofs do not cover (decisions, facts' names and
     // values, rule sets, tool version) or whitespace.
+    // A change that still parses must still be caught: the proofs cover the
+    // records, the bundle signature everything else. Only whitespace may differ.
     Status verified = Verify(*parsed);
     if (verified.ok()) {
-      EXPECT_EQ(parsed->records, bundle_.records) << "offset " << at;
-      EXPECT_EQ(parsed->checkpoint.checkpoint, bundle_.checkpoint.checkpoint);
+      EXPECT_EQ(FormatBundle(*parsed), good) << "offset " << at;
     }
   }
+}
+
+TEST_F(BundleTest, BundleSignatureCoversWhatTheProofsDoNot) {
+  for (auto edit : std::vector<void (*)(Bundle*)>{
+           [](Bundle* b) { b->facts[0].value_json = "true"; },
+           [](Bundle* b) { b->facts[1].established_by = {3}; },
+           [](Bundle* b) { b->decisions[0].json = R"({"decision":"allow"})"; },
+           [](Bundle* b) { b->readings_json = "{}"; },
+           [](Bundle* b) { b->as_of = "dec2025"; },
+           [](Bundle* b) { b->tool_version = "0.1.1"; },
+           [](Bundle* b) { b->rule_sets[0].definition_sha256[0] ^= 1; },
+           [](Bundle* b) { b->signature[0] ^= 1; },
+       }) {
+    Bundle b = bundle_;
+    edit(&b);
+    Status s = Verify(b);
+    EXPECT_NE(s.message().find("bundle_signature does not verify"), std::string::npos)
+        << s.message();
+  }
+}
+
+TEST_F(BundleTest, SignedBytesAreTheFileWithoutTheSignatureMember) {
+  std::string text = FormatBundle(bundle_);
+  size_t at = text.find(",\"bundle_signature\":\"");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(text.substr(0, at) + "}", BundleSignedBytes(bundle_));
+  EXPECT_EQ(text.substr(text.size() - 3), "\"}\n");  // the signature is the last member
+}
+
+TEST_F(BundleTest, Version1StillParsesFormatsAndVerifiesItsProofs) {
+  Bundle v1 = bundle_;
+  v1.version = 1;
+  v1.as_of.clear();
+  v1.readings_json.clear();
+  v1.signature.clear();
+  std::string text = FormatBundle(v1);
+  EXPECT_EQ(
+      text.rfind(
+          R"({"format":"authtrail.bundle.v1","tool_version":"0.1.0","event_seq":12,"decisions":)",
+          0),
+      0u)
+      << text;
+  EXPECT_EQ(text.find("bundle_signature"), std::string::npos);
+  auto parsed = ParseBundle(text);
+  ASSERT_OK(parsed.status());
+  EXPECT_EQ(parsed->version, 1);
+  EXPECT_EQ(FormatBundle(*parsed), text);
+  EXPECT_OK(Verify(*parsed));
+  // v2 members are unknown keys in a v1 bundle.
+  std::string mixed = text;
+  mixed.insert(mixed.find(R"(,"decisions")"), R"(,"as_of":"sep2025")");
+  EXPECT_EQ(ParseBundle(mixed).status().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

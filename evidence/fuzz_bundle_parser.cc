@@ -4,14 +4,18 @@
 // Besides "no crash, no sanitizer report", for every accepted bundle:
 //   - FormatBundle's text parses again to a bundle that formats identically
 //     (parse -> format is a fixed point, so the canonical values are stable);
-//   - VerifyBundle runs to a Status (it must not crash on any parsed shape).
+//   - VerifyBundle runs to a Status (it must not crash on any parsed shape);
+//   - a v2 bundle's facts and readings go through the replay codec
+//     (replay/facts_json.h), which verify-evidence runs on them next.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "evidence/bundle.h"
+#include "replay/facts_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace authtrail::evidence;
@@ -27,5 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return SigningKey::FromSeed(seed);
   }();
   (void)VerifyBundle(*bundle, key.public_key()).ok();
+  std::vector<authtrail::replay::NamedFact> named;
+  for (const BundleFact& f : bundle->facts) named.push_back({f.name, f.value_json});
+  authtrail::replay::Facts facts;
+  bool cli = false;
+  (void)authtrail::replay::FactsFromJson(named, &facts, &cli).ok();
+  (void)authtrail::replay::ReadingsFromJson(bundle->readings_json).ok();
   return 0;
 }

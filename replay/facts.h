@@ -36,9 +36,10 @@ struct ApprovalFact {
   MicrosUtc granted_at = 0;
   bool revoked = false;  // revoked before the request
   std::optional<RevokeCauseEx> cause;
-  bool password = false;  // from a username-password token (counts only under A5's alternative)
-  bool assumed = false;   // partial history: granted before the org's first record
-  uint64_t seq = 0;       // the event that created it (0 when assumed)
+  bool password = false;     // from a username-password token (counts only under A5's alternative)
+  bool assumed = false;      // partial history: granted before the org's first record
+  uint64_t seq = 0;          // the event that created it (0 when assumed)
+  uint64_t revoked_seq = 0;  // the event that revoked it (0 when not revoked or assumed)
 };
 
 struct Facts {
@@ -93,5 +94,12 @@ struct Facts {
   bool policy_from_api_field = false;
   bool preauthorized = false;  // PREAUTH(u, a, t)
 };
+
+// The request part of the Facts of access event `e` (rules.md §2.5): what the
+// event alone says, every other member at its default. The fold (state.h)
+// starts from this; its lineage step may then decide `continued` for a grant
+// of `unknown` and add FLAG_APPROVAL_NOT_ON_RECORD to event_flags. Evidence
+// checks compare a bundle's facts with the event record through this.
+Facts RequestFacts(const Event& e);
 
 }  // namespace authtrail::replay

@@ -51,6 +51,10 @@ ReplayLine Replayer::Decide(OrgState& state, uint64_t seq, const Event& e) {
   Facts facts = state.FactsFor(e, sources, &cli_device);
   line.flow = FlowLabel(e, state.LineageFlow(e));
   line.decisions = DecideEvent(facts, options_.readings, cli_device);
+  if (options_.collect_sources) {
+    line.facts = std::move(facts);
+    line.cli_default_device = cli_device;
+  }
   Verdict as_of = line.decisions.as_of.verdict;
   if (e.outcome == Outcome::success && as_of == Verdict::kDeny) {
     line.line_flags |= kRecordedAllowPredictedDeny;

@@ -33,12 +33,17 @@ struct ReplayLine {
   EventDecisions decisions;
   uint32_t line_flags = 0;          // LineFlag bits
   std::vector<FactSource> sources;  // filled when ReplayOptions::collect_sources
+  // The inputs DecideEvent was given (filled when collect_sources), so the
+  // decision can be re-evaluated without the state (evidence bundles).
+  std::optional<Facts> facts;
+  bool cli_default_device = false;
 };
 
 struct ReplayOptions {
   Readings readings;
   // Also list, for each decision, the stored events that established the
-  // facts it read (explain). Costs time; off for plain replays.
+  // facts it read, and keep the facts themselves (explain, evidence). Costs
+  // time; off for plain replays.
   bool collect_sources = false;
 };
 

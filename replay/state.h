@@ -46,10 +46,13 @@ struct OrgConstants {
 // the readings (as-of verdicts decide approvals recorded without an outcome).
 uint64_t SnapshotFingerprint(const OrgConstants& constants, const Readings& readings);
 
-// Where a fact came from: a short fact name and the seq of the event.
+// Where a fact came from: a short fact name (explain's wording), the seq of
+// the event, and the Facts members (facts.h names, as in facts_json.h) that
+// event helps establish.
 struct FactSource {
   std::string fact;
   uint64_t seq;
+  std::vector<std::string_view> fields;  // string literals
 };
 
 struct Approval {
@@ -162,7 +165,6 @@ class OrgState {
   void UserFacts(const Event& e, Facts* f, std::vector<FactSource>* sources) const;
   void AppFacts(const Event& e, Facts* f, std::vector<FactSource>* sources) const;
   void LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* sources) const;
-  void RequestFacts(const Event& e, Facts* f) const;
 
   OrgConstants constants_;
   std::optional<MicrosUtc> first_event_ts_;

@@ -1,6 +1,8 @@
 // OrgState: reading the Facts of an access event (rules.md §2, events.md
 // "Token lineage").
 #include <algorithm>
+#include <initializer_list>
+#include <string_view>
 
 #include "replay/column.h"
 #include "replay/state.h"
@@ -8,8 +10,18 @@
 namespace authtrail::replay {
 namespace {
 
-void Note(std::vector<FactSource>* sources, std::string fact, uint64_t seq) {
-  if (sources != nullptr && seq != 0) sources->push_back({std::move(fact), seq});
+// `fields`: the Facts members the event establishes (evidence bundles cite
+// the events behind each member); `fact` is explain's wording.
+void Note(std::vector<FactSource>* sources, std::initializer_list<std::string_view> fields,
+          std::string fact, uint64_t seq) {
+  if (sources != nullptr && seq != 0) sources->push_back({std::move(fact), seq, fields});
+}
+
+// The Facts member a permission sets (UserFacts).
+std::string_view PermissionField(const std::string& permission) {
+  if (permission == "api_enabled") return "api_enabled";
+  if (permission == "use_any_api_client") return "use_any_api_client";
+  return "approve_uninstalled";
 }
 
 // rules.md §13.13: edition defaults for api_feature / customizable_profiles.
@@ -43,8 +55,9 @@ bool OrgState::Has(const User* u, const std::string& permission, MicrosUtc t,
     if (p != profiles_.end()) {
       auto g = p->second.find(permission);
       if (g != p->second.end() && g->second.enabled) {
-        Note(sources, permission + " via profile " + *u->profile, g->second.seq);
-        Note(sources, "profile of user", u->profile_seq);
+        Note(sources, {PermissionField(permission)}, permission + " via profile " + *u->profile,
+             g->second.seq);
+        Note(sources, {PermissionField(permission)}, "profile of user", u->profile_seq);
         return true;
       }
     }
@@ -55,8 +68,9 @@ bool OrgState::Has(const User* u, const std::string& permission, MicrosUtc t,
     if (ps == permsets_.end()) continue;
     auto g = ps->second.find(permission);
     if (g != ps->second.end() && g->second.enabled) {
-      Note(sources, permission + " via permission set " + permset, g->second.seq);
-      Note(sources, "assignment of " + permset, assignment.seq);
+      Note(sources, {PermissionField(permission)}, permission + " via permission set " + permset,
+           g->second.seq);
+      Note(sources, {PermissionField(permission)}, "assignment of " + permset, assignment.seq);
       return true;
     }
   }
@@ -65,36 +79,38 @@ bool OrgState::Has(const User* u, const std::string& permission, MicrosUtc t,
 
 void OrgState::OrgFacts(MicrosUtc t, Facts* f, std::vector<FactSource>* sources) const {
   f->edition = edition_;
-  Note(sources, "edition", edition_seq_);
-  auto setting = [&](Setting s, bool def) {
+  Note(sources, {"edition", "api_feature", "customizable_profiles"}, "edition", edition_seq_);
+  auto setting = [&](Setting s, std::string_view field, bool def) {
     auto it = settings_.find(s);
     if (it == settings_.end()) return def;
-    Note(sources, std::string("setting ") + fb::EnumNameSetting(s), it->second.second);
+    Note(sources, {field}, std::string("setting ") + fb::EnumNameSetting(s), it->second.second);
     return it->second.first;
   };
   bool def = EditionDefault(edition_);
-  f->api_feature = setting(Setting::api_feature, def);
-  f->customizable_profiles = setting(Setting::customizable_profiles, def);
-  f->aac_enabled = setting(Setting::api_access_control, false);
-  f->pref_internal = setting(Setting::admin_approved_apps_only, false);
-  f->pref_external = setting(Setting::external_installed_apps_only, false);
-  f->pref_visualforce = setting(Setting::visualforce_api_access, false);
-  f->block_username_password_flow = setting(Setting::block_username_password_flow, false);
-  f->block_user_agent_flow = setting(Setting::block_user_agent_flow, false);
+  f->api_feature = setting(Setting::api_feature, "api_feature", def);
+  f->customizable_profiles = setting(Setting::customizable_profiles, "customizable_profiles", def);
+  f->aac_enabled = setting(Setting::api_access_control, "aac_enabled", false);
+  f->pref_internal = setting(Setting::admin_approved_apps_only, "pref_internal", false);
+  f->pref_external = setting(Setting::external_installed_apps_only, "pref_external", false);
+  f->pref_visualforce = setting(Setting::visualforce_api_access, "pref_visualforce", false);
+  f->block_username_password_flow =
+      setting(Setting::block_username_password_flow, "block_username_password_flow", false);
+  f->block_user_agent_flow =
+      setting(Setting::block_user_agent_flow, "block_user_agent_flow", false);
 
   const OrgConstants& k = constants_;
   if (k.t3_known) {
     f->t3 = {true, *k.t3_known, 0, 0};
-    Note(sources, "T3 (org.enforcement sep2025)", k.t3_seq);
+    Note(sources, {"t3"}, "T3 (org.enforcement sep2025)", k.t3_seq);
   } else if (k.created_at && *k.created_at >= kNewOrgCutover) {
     f->t3 = {true, *k.created_at, 0, 0};
-    Note(sources, "T3 (new org: org.created)", k.created_seq);
+    Note(sources, {"t3"}, "T3 (new org: org.created)", k.created_seq);
   } else {
     f->t3 = {false, 0, kT3WindowStart, kT3WindowEnd};
   }
   f->t4 = k.t4_known ? Cutover{true, *k.t4_known, 0, 0}
                      : Cutover{false, 0, kT4WindowStart, kT4WindowEnd};
-  if (k.t4_known) Note(sources, "T4 (org.enforcement dec2025)", k.t4_seq);
+  if (k.t4_known) Note(sources, {"t4"}, "T4 (org.enforcement dec2025)", k.t4_seq);
   (void)t;
 }
 
@@ -103,7 +119,7 @@ void OrgState::UserFacts(const Event& e, Facts* f, std::vector<FactSource>* sour
   const User* u = it == users_.end() ? nullptr : &it->second;
   if (u != nullptr) {
     f->user_type = u->type;
-    Note(sources, "user type", u->type_seq);
+    Note(sources, {"user_type"}, "user type", u->type_seq);
   }
   f->api_enabled = Has(u, "api_enabled", e.ts, sources);
   f->use_any_api_client = Has(u, "use_any_api_client", e.ts, sources);
@@ -115,31 +131,44 @@ void OrgState::AppFacts(const Event& e, Facts* f, std::vector<FactSource>* sourc
   auto it = apps_.find(*e.app);
   if (it == apps_.end()) return;  // undeclared: not installed, blocked, allowlisted or org-managed
   const App& a = it->second;
-  Note(sources, "app declared", a.declared_seq);
+  Note(sources,
+       {"allowlisted", "org_managed", "installed", "blocked", "permitted_users",
+        "policy_from_api_field", "preauthorized", "time_limited_app_assignment",
+        "cli_default_device"},
+       "app declared", a.declared_seq);
   f->allowlisted = a.allowlisted;
   f->org_managed = a.org_managed;
   f->installed = a.installed || a.org_managed;
-  Note(sources, "app install state", a.install_seq);
+  Note(sources, {"installed"}, "app install state", a.install_seq);
   f->blocked = a.blocked;
-  Note(sources, "app block state", a.block_seq);
+  Note(sources, {"blocked"}, "app block state", a.block_seq);
   f->permitted_users = a.policy;
   f->policy_from_api_field = a.policy_from_api_field;
-  Note(sources, "app policy", a.policy_seq);
+  Note(sources, {"permitted_users", "policy_from_api_field"}, "app policy", a.policy_seq);
   auto users = users_.find(*e.user);
   if (users == users_.end()) return;
   const User& u = users->second;
   if (u.profile && a.access_profiles.count(*u.profile)) {
     f->preauthorized = true;
-    Note(sources, "app access for profile " + *u.profile, a.access_profiles.at(*u.profile));
+    Note(sources, {"preauthorized"}, "app access for profile " + *u.profile,
+         a.access_profiles.at(*u.profile));
   }
   for (const auto& [permset, access_seq] : a.access_permsets) {
     auto as = u.assignments.find(permset);
     if (as != u.assignments.end() && Active(as->second, e.ts) && !f->preauthorized) {
       f->preauthorized = true;
-      Note(sources, "app access for permission set " + permset, access_seq);
-      Note(sources, "assignment of " + permset, as->second.seq);
+      Note(sources, {"preauthorized"}, "app access for permission set " + permset, access_seq);
+      Note(sources, {"preauthorized"}, "assignment of " + permset, as->second.seq);
     }
-    if (u.time_limited.count(permset)) f->time_limited_app_assignment = true;
+    if (u.time_limited.count(permset)) {
+      f->time_limited_app_assignment = true;
+      // The assignment with an expiry is not kept by seq; cite the app's
+      // access grant and the user's current assignment of the set.
+      Note(sources, {"time_limited_app_assignment"},
+           "app access for time-limited permission set " + permset, access_seq);
+      if (as != u.assignments.end())
+        Note(sources, {"time_limited_app_assignment"}, "assignment of " + permset, as->second.seq);
+    }
   }
 }
 
@@ -147,7 +176,9 @@ void OrgState::AppFacts(const Event& e, Facts* f, std::vector<FactSource>* sourc
 
 namespace authtrail::replay {
 
-void OrgState::RequestFacts(const Event& e, Facts* f) const {
+Facts RequestFacts(const Event& e) {
+  Facts facts;
+  Facts* f = &facts;
   f->kind = e.kind;
   f->t = e.ts;
   switch (e.kind) {
@@ -175,12 +206,14 @@ void OrgState::RequestFacts(const Event& e, Facts* f) const {
   bool continued_grant = e.grant == Grant::refresh_token || e.grant == Grant::jwt_bearer ||
                          e.grant == Grant::authorization_code;
   f->continued = continued_grant || oauth_call;  // `unknown` is decided by LineageFacts
+  return facts;
 }
 
 namespace {
 
 ApprovalFact ToFact(const Approval& a) {
-  return {a.granted_at, a.revoked_at.has_value(), a.cause, a.password, false, a.seq};
+  return {a.granted_at, a.revoked_at.has_value(),        a.cause, a.password, false,
+          a.seq,        a.revoked_at ? a.revoked_seq : 0};
 }
 
 // The approval a continued use rests on: the one granted at grant_ts when
@@ -218,8 +251,9 @@ void OrgState::LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* s
   if (lineage != nullptr) {
     f->lineage = ToFact(*lineage);
     f->lineage_device = lineage->device;
-    Note(sources, "approval used (token lineage)", lineage->seq);
-    if (lineage->revoked_at) Note(sources, "revocation of that approval", lineage->revoked_seq);
+    Note(sources, {"lineage", "lineage_device"}, "approval used (token lineage)", lineage->seq);
+    if (lineage->revoked_at)
+      Note(sources, {"lineage"}, "revocation of that approval", lineage->revoked_seq);
     return;
   }
   f->event_flags |= kFlagApprovalNotOnRecord;
@@ -234,7 +268,8 @@ void OrgState::LineageFacts(const Event& e, Facts* f, std::vector<FactSource>* s
       if (r.at < assumed.granted_at || assumed.revoked) continue;
       assumed.revoked = true;
       assumed.cause = r.cause;
-      Note(sources, "revocation of the assumed approval", r.seq);
+      assumed.revoked_seq = r.seq;
+      Note(sources, {"lineage", "approvals"}, "revocation of the assumed approval", r.seq);
     }
   };
   if (it != pairs_.end()) ended_by(it->second.revocations);
@@ -253,8 +288,7 @@ std::optional<Flow> OrgState::LineageFlow(const Event& e) const {
 }
 
 Facts OrgState::FactsFor(const Event& e, std::vector<FactSource>* sources, bool* cli_device) const {
-  Facts f;
-  RequestFacts(e, &f);
+  Facts f = RequestFacts(e);
   OrgFacts(e.ts, &f, sources);
   UserFacts(e, &f, sources);
   AppFacts(e, &f, sources);

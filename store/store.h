@@ -45,6 +45,11 @@ struct StoreOptions {
   // Events per WriteBatch. Larger batches amortize RocksDB's per-write cost;
   // a crash loses at most one unflushed group (re-ingest completes it).
   size_t events_per_write = 1000;
+  // BENCHMARK ONLY (bench/evidence_bench.cc measures what the tree costs at
+  // append): append without writing Merkle nodes. The store is then missing
+  // its tree, and the next writable open without this option rebuilds it from
+  // the log. No command sets it.
+  bool bench_skip_merkle = false;
   Status Validate() const;
 };
 

@@ -1,12 +1,11 @@
 // authtrail checkpoint: sign the store's current Merkle tree head.
-#include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include "evidence/checkpoint.h"
 #include "store/store.h"
 #include "tools/command.h"
 #include "tools/exit_codes.h"
+#include "tools/signing.h"
 
 namespace po = boost::program_options;
 
@@ -33,25 +32,11 @@ constexpr HelpText kHelp = {
     "damaged, 5 store or key unavailable (missing, private key readable by others,\n"
     "store without a Merkle tree yet: open it for writing once, e.g. with ingest)."};
 
-MicrosUtc Now() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 Result<evidence::SignedCheckpoint> SignHead(const std::string& db, const std::string& key_path) {
   AT_ASSIGN_OR_RETURN(const evidence::SigningKey key, evidence::ReadSigningKey(key_path));
   AT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> s,
                       store::Store::Open(db, store::StoreOptions{}));
-  AT_ASSIGN_OR_RETURN(const store::TreeHead tree, s->TreeHeadAt());
-  return evidence::SignCheckpoint({s->store_id(), tree.size, tree.root, Now()}, key);
-}
-
-Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return Status::IOError("cannot write " + path);
-  return Status::Ok();
+  return SignTreeHead(s.get(), key);
 }
 
 }  // namespace
@@ -74,7 +59,7 @@ int RunCheckpoint(int argc, char** argv) {
     std::cout << text;
     return kExitOk;
   }
-  if (Status s = WriteFile(out, text); !s.ok()) return ReportError("checkpoint", s);
+  if (Status s = WriteTextFile(out, text); !s.ok()) return ReportError("checkpoint", s);
   const evidence::Checkpoint& cp = signed_cp->checkpoint;
   std::cerr << "checkpoint: tree_size=" << cp.tree_size << " root=" << Hex(cp.root)
             << " written to " << out << "\n";

@@ -12,11 +12,13 @@
 // reason" (the record's raw text goes to the rejects file); `read` counts
 // records. Records no adapter rule maps are stored as `unmapped` events and
 // summarized on standard error.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,7 @@
 #include "tools/exit_codes.h"
 #include "tools/ingest_run.h"
 #include "tools/progress.h"
+#include "tools/signing.h"
 #include "tools/version.h"
 
 namespace po = boost::program_options;
@@ -37,7 +40,8 @@ namespace {
 
 constexpr HelpText kHelpTemplate = {
     "ingest",
-    "authtrail ingest [--db DIR] [--format F] [--org ORGID] [--at TS] [--rejects FILE] FILE...",
+    "authtrail ingest [--db DIR] [--format F] [--org ORGID] [--at TS] [--rejects FILE]\n"
+    "       [--sign-key PREFIX.key] FILE...",
     "Append events to the store, creating it if needed. FILE is native JSONL\n"
     "(one event per line, see the spec's events.md) or, with --format, a\n"
     "Salesforce export; '-' reads standard input.\n"
@@ -59,6 +63,13 @@ constexpr HelpText kHelpTemplate = {
     "reconstructed is listed by 'authtrail sources --origins'.\n"
     "%FORMATS%\n"
     "Prints: read=N stored=N duplicates=N rejected=N\n\n"
+    "Signed checkpoints: with --sign-key PREFIX.key (or the environment variable\n"
+    "AUTHTRAIL_SIGN_KEY=PREFIX.key) every ingest ends with a checkpoint of the\n"
+    "store's Merkle tree signed with that key, kept as DIR/checkpoints/N.json (N =\n"
+    "records in the tree; an existing file is never rewritten) and printed as a\n"
+    "second line: checkpoint=PATH. Copy it somewhere the store's operators cannot\n"
+    "rewrite; `verify --since` and `evidence --checkpoint` use it. The key is read\n"
+    "before anything is stored, so a missing or unsafe key stops the ingest.\n\n"
     "Examples:\n"
     "  authtrail ingest --db ./authtrail.db events.jsonl\n"
     "  zcat history.jsonl.gz | authtrail ingest -\n"
@@ -69,7 +80,8 @@ constexpr HelpText kHelpTemplate = {
     "  authtrail ingest --format snapshot --org 00D5g000004Sxyz --at 2025-11-01T00:00:00Z \\\n"
     "      users.csv permsets.csv assignments.csv\n\n"
     "Exit codes: 0 done, 2 usage error, 3 some lines rejected (the rest stored),\n"
-    "5 store unavailable (locked by another writer, newer format, disk full)."};
+    "5 store unavailable (locked by another writer, newer format, disk full, signing\n"
+    "key missing or readable by others)."};
 
 // kHelpTemplate with the list of export formats in place of %FORMATS%.
 const HelpText& Help() {
@@ -292,7 +304,8 @@ Status CheckInputs(const std::vector<std::string>& inputs) {
 
 }  // namespace
 
-Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rejects_path) {
+Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rejects_path,
+                std::string* checkpoint_path) {
   store::StoreOptions so;
   so.writable = true;
   so.create_if_missing = true;
@@ -331,11 +344,17 @@ Status RunBatch(const IngestOptions& opt, IngestCounts* counts, std::string* rej
                  "changing them (source SetupAuditTrail:reconstructed; authtrail sources "
                  "--origins lists what has no known origin)\n";
   }
-  return writer->Finish(std::move(end));
+  AT_RETURN_IF_ERROR(writer->Finish(std::move(end)));
+  if (opt.sign_key == nullptr) return Status::Ok();
+  // Signed while the writer lock is still held: exactly the tree this ingest left.
+  AT_ASSIGN_OR_RETURN(evidence::SignedCheckpoint cp, SignTreeHead(st.get(), *opt.sign_key));
+  AT_ASSIGN_OR_RETURN(*checkpoint_path, KeepCheckpoint(opt.db, cp));
+  return Status::Ok();
 }
 
 int RunIngest(int argc, char** argv) {
   IngestOptions opt;
+  std::string sign_key;
   po::options_description options("Options");
   AddDbOption(&options, &opt.db);
   options.add_options()("format", po::value(&opt.format)->default_value("jsonl")->value_name("F"),
@@ -344,6 +363,9 @@ int RunIngest(int argc, char** argv) {
       "org id of exports that carry none (loginhistory, loginevent, setupaudittrail, snapshot)")(
       "at", po::value(&opt.at)->value_name("TS"),
       "snapshot: when the current-state export was taken (RFC 3339)")(
+      "sign-key", po::value(&sign_key)->value_name("PREFIX.key"),
+      "end the ingest with a checkpoint signed with this key, kept as\n"
+      "DIR/checkpoints/<tree_size>.json (default: $AUTHTRAIL_SIGN_KEY if set)")(
       "rejects", po::value(&opt.rejects)->value_name("FILE"),
       "where rejected lines are copied (default DIR/rejects/batch-N.jsonl, or\n"
       "batch-N-FORMAT.txt for an export format)")("input", po::value(&opt.inputs)->multitoken(),
@@ -367,12 +389,22 @@ int RunIngest(int argc, char** argv) {
     return kExitUsage;
   }
   if (Status s = CheckInputs(opt.inputs); !s.ok()) return ReportError("ingest", s);
+  // The key is read before anything is stored: a bad key stops the ingest.
+  if (sign_key.empty() && std::getenv(kSignKeyEnv) != nullptr) sign_key = std::getenv(kSignKeyEnv);
+  std::optional<evidence::SigningKey> key;
+  if (!sign_key.empty()) {
+    Result<evidence::SigningKey> read = evidence::ReadSigningKey(sign_key);
+    if (!read.ok()) return ReportError("ingest", read.status().WithContext("--sign-key"));
+    key.emplace(std::move(*read));
+    opt.sign_key = &*key;
+  }
   IngestCounts counts;
-  std::string rejects_path;
-  Status s = RunBatch(opt, &counts, &rejects_path);
+  std::string rejects_path, checkpoint_path;
+  Status s = RunBatch(opt, &counts, &rejects_path, &checkpoint_path);
   std::cout << "read=" << counts.read << " stored=" << counts.stored
             << " duplicates=" << counts.duplicates << " rejected=" << counts.rejected << "\n";
   if (!s.ok()) return ReportError("ingest", s);
+  if (!checkpoint_path.empty()) std::cout << "checkpoint=" << checkpoint_path << "\n";
   if (!rejects_path.empty()) {
     std::cerr << "authtrail ingest: " << counts.rejected << " line(s) rejected; copied to "
               << rejects_path << "\n";

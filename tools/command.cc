@@ -33,6 +33,12 @@ constexpr Command kCommands[] = {
      RunImpact},
     {"checkpoint", "sign the store's Merkle tree head (size, root, time) with the keygen key",
      RunCheckpoint},
+    {"evidence",
+     "one access event as a signed bundle (decisions, facts, proofs) checkable without the store",
+     RunEvidence},
+    {"verify-evidence",
+     "check an evidence bundle offline: signatures, proofs, and re-evaluate its decisions",
+     RunVerifyEvidence},
 };
 
 void PrintHelp(const HelpText& help, const po::options_description& options) {

@@ -35,6 +35,8 @@ int RunSnapshot(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
 int RunImpact(int argc, char** argv);
 int RunCheckpoint(int argc, char** argv);
+int RunEvidence(int argc, char** argv);
+int RunVerifyEvidence(int argc, char** argv);
 
 // What a command's --help prints above its options.
 struct HelpText {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "evidence/keys.h"
 
 namespace authtrail::tools {
 
@@ -19,6 +20,9 @@ struct IngestOptions {
   std::string rejects;              // empty: DIR/rejects/batch-N.jsonl
   std::vector<std::string> inputs;  // "-" = standard input
   bool quiet = false;               // no progress line
+  // When set, the batch ends with a checkpoint of the tree signed with this
+  // key, kept as DB/checkpoints/<tree_size>.json (signing.h). Borrowed.
+  const evidence::SigningKey* sign_key = nullptr;
 };
 
 struct IngestCounts {
@@ -26,7 +30,9 @@ struct IngestCounts {
 };
 
 // *counts holds what was done even on error; *rejects_path is set (non-empty)
-// when lines were rejected.
-Status RunBatch(const IngestOptions& options, IngestCounts* counts, std::string* rejects_path);
+// when lines were rejected; *checkpoint_path to the kept checkpoint file when
+// options.sign_key is set (checkpoint_path may then not be null).
+Status RunBatch(const IngestOptions& options, IngestCounts* counts, std::string* rejects_path,
+                std::string* checkpoint_path = nullptr);
 
 }  // namespace authtrail::tools

@@ -2,6 +2,7 @@
 // setup-change history. This file only dispatches to the subcommand table.
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string_view>
@@ -16,8 +17,11 @@ void PrintUsage(std::ostream& out) {
   out << "authtrail " << authtrail::tools::kVersion
       << " — tamper-evident audit log and replay of Salesforce login, OAuth and setup history\n\n"
       << "Usage: authtrail <command> [options]\n\nCommands:\n";
+  // Names padded to the longest one (a fixed width underflowed once a name outgrew it).
+  size_t width = 0;
+  for (const auto& c : authtrail::tools::Commands()) width = std::max(width, c.name.size());
   for (const auto& c : authtrail::tools::Commands()) {
-    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
+    out << "  " << c.name << std::string(width + 2 - c.name.size(), ' ') << c.summary << "\n";
   }
   out << "\nRun 'authtrail <command> --help' for a command's options and examples.\n"
          "Exit codes: 0 done, 2 usage error, 3 input rejected, 4 integrity failure,\n"
