@@ -1,14 +1,13 @@
 // authtrail verify: recompute the integrity chain and check every index and
 // the Merkle tree; with --since, also that the log extends a signed checkpoint.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "evidence/checkpoint.h"
 #include "store/store.h"
 #include "tools/command.h"
 #include "tools/exit_codes.h"
 #include "tools/progress.h"
+#include "tools/signing.h"
 
 namespace po = boost::program_options;
 
@@ -42,18 +41,9 @@ constexpr HelpText kHelp = {
     "store's checkpoint, a log shorter than the checkpoint or not its extension),\n"
     "5 store or file unavailable (missing, unreadable, newer format)."};
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::IOError("cannot read " + path);
-  return text.str();
-}
-
 Result<evidence::Checkpoint> ReadCheckpoint(const std::string& path, const std::string& pubkey) {
-  AT_ASSIGN_OR_RETURN(const std::string text, ReadText(path));
-  AT_ASSIGN_OR_RETURN(const std::string pem, ReadText(pubkey));
+  AT_ASSIGN_OR_RETURN(const std::string text, ReadTextFile(path));
+  AT_ASSIGN_OR_RETURN(const std::string pem, ReadTextFile(pubkey));
   Result<evidence::Checkpoint> cp = evidence::VerifyCheckpointFile(text, pem);
   if (!cp.ok()) return cp.status().WithContext("checkpoint " + path);
   return cp;
