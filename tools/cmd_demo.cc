@@ -134,12 +134,22 @@ void PrintImpact(const Impact& im, const std::string& db) {
       << im.device.size() << ")\n";
   PrintGrants(im.device);
   std::string ex = im.suspects.empty() ? "1" : im.suspects[0].event.id.value_or("1");
+  // Beside the store: the demo's directory is fresh, the user's may not be.
+  std::filesystem::path dir = std::filesystem::path(db).parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string keys = (dir / "demo-audit").string();
+  const std::string bundle = (dir / "evidence.json").string();
   std::cout << "\nExplore the store:\n"
             << "  authtrail replay --db " << db << " --format table --since 2025-09-01T00:00:00Z\n"
             << "  authtrail diff --db " << db
             << " --from api2014 --to sep2025 --group-by app --format table\n"
             << "  authtrail explain --db " << db << " --event " << ex << "\n"
-            << "  authtrail verify --db " << db << "\n";
+            << "  authtrail verify --db " << db << "\n"
+            << "Evidence an auditor can check without the store:\n"
+            << "  authtrail keygen --out " << keys << "\n"
+            << "  authtrail evidence --db " << db << " --event " << ex << " --key " << keys
+            << ".key --out " << bundle << "\n"
+            << "  authtrail verify-evidence " << bundle << " --pubkey " << keys << ".pub.pem\n";
 }
 
 std::string DefaultDb() {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <random>
+#include <sstream>
 
 #include "tests/e2e/e2e_util.h"
 
@@ -209,6 +210,20 @@ TEST(ReplayE2E, DemoPrintsTheImpactOfEachChange) {
     EXPECT_NE(demo.out.find(s), std::string::npos) << s << "\n" << demo.out;
   }
   EXPECT_EQ(RunAuthtrail({"verify", "--db", dir.Sub("demo.db")}).exit_code, 0);
+  // The evidence commands it suggests work as printed.
+  const size_t from = demo.out.find("Evidence an auditor can check without the store:\n");
+  ASSERT_NE(from, std::string::npos) << demo.out;
+  std::vector<std::string> commands = SplitLines(demo.out.substr(from));
+  ASSERT_EQ(commands.size(), 4u) << demo.out;
+  for (size_t i = 1; i < commands.size(); ++i) {
+    std::istringstream words(commands[i]);
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    ASSERT_EQ(args.at(0), "authtrail") << commands[i];
+    args.erase(args.begin());
+    RunResult r = RunAuthtrail(args);
+    EXPECT_EQ(r.exit_code, 0) << commands[i] << "\n" << r.err;
+  }
 }
 
 }  // namespace
