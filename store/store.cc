@@ -6,11 +6,11 @@
 // the holder rather than RocksDB's LOCK error; (3) RocksDB opens every column
 // family (read-only opens never take a lock, so they work while a writer
 // appends, and see the store as of their open); (4) meta is read: format
-// version first (newer -> kUnsupported), then the store id, head, org numbers
-// and the last batch number; (5) the Merkle frontier (merkle.cc), built
-// from the log first when a writable open finds the store without one. A store whose creation was
-// interrupted (RocksDB created, meta not yet written, log empty) is finished by the next writable
-// open with create_if_missing, and is "no store" to everyone else.
+// version first (newer -> kUnsupported), then merkle_min_level (format 2), the store id, head, org
+// numbers and the last batch number; (5) the Merkle frontier (merkle.cc), built from the log first
+// when a writable open finds the store without one. A store whose creation was interrupted (RocksDB
+// created, meta not yet written, log empty) is finished by the next writable open with
+// create_if_missing, and is "no store" to everyone else.
 #include <sodium.h>
 
 #include <algorithm>

@@ -71,8 +71,10 @@ class StoreImpl final : public Store {
   // The lowest level whose complete nodes the merkle family holds; nodes
   // below it are recomputed from the log (merkle_nodes.h).
   uint32_t merkle_min_level() const { return merkle_min_level_; }
-  // OK when the merkle family holds the tree over 1..head; otherwise why not
-  // (only for read-only opens of a store made before the tree was kept).
+  // OK when the merkle family holds the tree over 1..head; otherwise why not:
+  // kFailedPrecondition for a read-only open of a store made before the tree
+  // was kept, kCorruption when a covering node below merkle_min_level could
+  // not be recomputed from the log (BeginBatch then refuses to append).
   const Status& tree_status() const { return tree_status_; }
   // Adds to `batch` the deletion of every checkpoint that an appended event
   // of `org` at `ts` invalidates (all of them for constant kinds).
