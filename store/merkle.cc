@@ -58,17 +58,23 @@ Result<evidence::Hash> StoredNodes::ReadStored(evidence::NodeId id) const {
   return hash;
 }
 
-// Folds the leaves as Frontier::Append does: `stack` holds the roots of
-// perfect subtrees, one per set bit of the leaves seen, largest first.
+void SubtreeHasher::Add(const evidence::Hash& leaf) {
+  stack_.push_back(leaf);
+  for (uint64_t n = ++added_; (n & 1) == 0; n >>= 1) {
+    const evidence::Hash right = stack_.back();
+    stack_.pop_back();
+    stack_.back() = evidence::HashChildren(stack_.back(), right);
+  }
+}
+
 Result<evidence::Hash> StoredNodes::Recompute(uint64_t first, uint64_t count) const {
   assert(count > 0 && (count & (count - 1)) == 0);
-  std::vector<evidence::Hash> stack;
+  SubtreeHasher subtree;
   std::string key;
   AppendSeqKey(first + 1, &key);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ReadOpts(snapshot_), log_));
   it->Seek(key);
-  for (uint64_t n = 0; n < count; ++n, it->Next()) {
-    const uint64_t seq = first + 1 + n;
+  for (uint64_t seq = first + 1; seq <= first + count; ++seq, it->Next()) {
     uint64_t key_seq = 0;
     if (!it->Valid() || !ParseSeqKey(it->key().ToStringView(), &key_seq) || key_seq != seq) {
       AT_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read the log"));
@@ -76,14 +82,9 @@ Result<evidence::Hash> StoredNodes::Recompute(uint64_t first, uint64_t count) co
                                 ": record missing (recomputing the Merkle tree)");
     }
     AT_ASSIGN_OR_RETURN(const StoredRecord r, StoreImpl::DecodeAt(seq, it->value().ToStringView()));
-    stack.push_back(evidence::HashLeaf(ChainBytes(r)));
-    for (uint64_t done = n + 1; (done & 1) == 0; done >>= 1) {
-      const evidence::Hash right = stack.back();
-      stack.pop_back();
-      stack.back() = evidence::HashChildren(stack.back(), right);
-    }
+    subtree.Add(evidence::HashLeaf(ChainBytes(r)));
   }
-  return stack.back();
+  return subtree.Root();
 }
 
 StoredNodes NodesOf(const StoreImpl& store, const rocksdb::Snapshot* snapshot) {

@@ -20,6 +20,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "evidence/merkle.h"
 
@@ -27,6 +28,23 @@ namespace authtrail::store::store_internal {
 
 // "merkle node (level, index)", for messages.
 std::string NodeName(evidence::NodeId id);
+
+// Folds consecutive leaves, as Frontier::Append does, into the root of their
+// perfect subtree: the stack holds one subtree root per set bit of the count.
+class SubtreeHasher {
+ public:
+  void Add(const evidence::Hash& leaf);
+  // REQUIRES: a power of 2 of leaves were added since the last Clear().
+  const evidence::Hash& Root() const { return stack_.front(); }
+  void Clear() {
+    stack_.clear();
+    added_ = 0;
+  }
+
+ private:
+  std::vector<evidence::Hash> stack_;
+  uint64_t added_ = 0;
+};
 
 class StoredNodes final : public evidence::NodeSource {
  public:

@@ -169,6 +169,8 @@ class Verifier {
   Result<bool> HasNodes();
   Status FindNodeBelowMinLevel();
   Status FindBadLowestNode();
+  Status CheckLowestNode(evidence::NodeId id, uint64_t first, const evidence::Hash& want,
+                         rocksdb::Iterator* it);
   Status FindBadInnerNode();
   Status CheckLevel(uint32_t level, const StoredNodes& nodes);
 
@@ -493,32 +495,46 @@ Status Verifier::FindNodeBelowMinLevel() {
                             std::to_string(min_level) + ")");
 }
 
-// Level-K keys are K | index, contiguous: walk them in index order, each
-// against the hash of its 2^K records (for K = 0: a record's leaf).
+// Level-K keys are K | index, contiguous: walk them with the log (records
+// already checked by pass 1), each against the hash of its 2^K records (for
+// K = 0: a record's leaf).
 Status Verifier::FindBadLowestNode() {
   const uint32_t k = store_.merkle_min_level();
   const uint64_t width = uint64_t{1} << k;
-  const StoredNodes nodes = NodesOf(store_, snapshot_);
-  std::unique_ptr<rocksdb::Iterator> it = Iterate(Cf::kMerkle);
+  std::unique_ptr<rocksdb::Iterator> log = Iterate(Cf::kLog), it = Iterate(Cf::kMerkle);
   std::string key;
   AppendMerkleKey(k, 0, &key);
   it->Seek(key);
-  for (uint64_t i = 0; i < (head_.seq >> k); ++i, it->Next()) {
-    const evidence::NodeId id{k, i};
-    const uint64_t first = i * width + 1;
-    AT_ASSIGN_OR_RETURN(const evidence::Hash want, nodes.Recompute(first - 1, width));
-    evidence::NodeId at;
-    if (!it->Valid() || !ParseMerkleKey(it->key().ToStringView(), &at.level, &at.index) ||
-        !(at == id)) {
-      return Bad(first, k == 0 ? "merkle leaf missing" : NodeName(id) + " missing");
-    }
-    if (it->value().ToStringView() != View(want)) {
-      return Bad(first, k == 0 ? "merkle leaf does not match the record"
-                               : NodeName(id) + " does not match records " + std::to_string(first) +
-                                     ".." + std::to_string(first + width - 1));
-    }
+  SubtreeHasher subtree;
+  for (uint64_t seq = 1; log->Valid() && seq <= (head_.seq >> k) * width; log->Next(), ++seq) {
+    AT_ASSIGN_OR_RETURN(const StoredRecord r,
+                        StoreImpl::DecodeAt(seq, log->value().ToStringView()));
+    subtree.Add(evidence::HashLeaf(ChainBytes(r)));
+    if (seq % width != 0) continue;
+    const evidence::NodeId id{k, seq / width - 1};
+    const uint64_t first = seq - width + 1;
+    AT_RETURN_IF_ERROR(CheckLowestNode(id, first, subtree.Root(), it.get()));
+    subtree.Clear();
+    it->Next();
   }
+  AT_RETURN_IF_ERROR(FromRocks(log->status(), "cannot read the log"));
   return FromRocks(it->status(), "cannot read merkle");
+}
+
+// `it` is at the merkle key expected to be `id`, over records first...
+Status Verifier::CheckLowestNode(evidence::NodeId id, uint64_t first, const evidence::Hash& want,
+                                 rocksdb::Iterator* it) {
+  evidence::NodeId at;
+  const bool leaf = id.level == 0;
+  if (!it->Valid() || !ParseMerkleKey(it->key().ToStringView(), &at.level, &at.index) ||
+      !(at == id)) {
+    return Bad(first, leaf ? "merkle leaf missing" : NodeName(id) + " missing");
+  }
+  if (it->value().ToStringView() == View(want)) return Status::Ok();
+  const uint64_t last = first + (uint64_t{1} << id.level) - 1;
+  return Bad(first, leaf ? "merkle leaf does not match the record"
+                         : NodeName(id) + " does not match records " + std::to_string(first) +
+                               ".." + std::to_string(last));
 }
 
 // With every level-K node right, the lowest higher node that is not the hash
