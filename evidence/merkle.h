@@ -19,6 +19,9 @@
 // NodeSource, and the frontier itself can be rebuilt after a restart from the
 // popcount(n) nodes that cover [0, n) (Frontier::Load). Nodes over an
 // incomplete right edge are never stored: they are recomputed per proof.
+// A NodeSource need not persist every level: the store keeps only levels
+// >= K and recomputes a lower node from its 2^L leaves on demand (at most
+// 2^K - 1 leaves per proof), 1/2^K of the writes (store/merkle_nodes.h).
 // Rejected alternative: storing the root per size (O(1) roots but no proofs)
 // or a node layout keyed by tree size (rewrites on every append).
 //

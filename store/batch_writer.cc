@@ -3,7 +3,8 @@
 // Every record goes through one path: seq = head + 1; log[seq] = encoded
 // record; chain[seq] = SHA-256(head hash || ChainBytes); the leaf
 // HashLeaf(ChainBytes) is appended to the writer's Merkle frontier and every
-// node that completes goes to merkle (store/merkle_nodes.h); the head moves. An
+// node that completes at a level >= the store's merkle_min_level goes to
+// merkle (store/merkle_nodes.h); the head moves. An
 // event also gets its index entries, its dedup entry and, for an org seen for
 // the first time, its org number; a batch record gets its batches entry. All
 // of it lands in the pending rocksdb::WriteBatch, which Flush() writes with
@@ -202,7 +203,7 @@ void BatchWriterImpl::AppendRecord(std::string_view record, std::string_view cha
       std::string_view(reinterpret_cast<const char*>(head_.hash.data()), head_.hash.size()));
   if (store_->options().bench_skip_merkle) return;  // store.h: benchmark only
   frontier_.Append(evidence::HashLeaf(chain_bytes), &nodes_);
-  PutNodes(nodes_, store_->cf(Cf::kMerkle), batch_.get(), &key_);
+  PutNodes(nodes_, store_->merkle_min_level(), store_->cf(Cf::kMerkle), batch_.get(), &key_);
   nodes_.clear();
 }
 
@@ -316,6 +317,7 @@ Result<std::unique_ptr<BatchWriter>> StoreImpl::BeginBatch(BatchBeginInfo begin)
   if (writer_active_) {
     return Status::FailedPrecondition("a batch is already being written to " + dir_);
   }
+  AT_RETURN_IF_ERROR(tree_status_);  // only a damaged log leaves it set here (merkle.cc)
   begin.number = last_batch_ + 1;
   auto writer = std::make_unique<BatchWriterImpl>(this, begin.number);
   writer_active_ = true;  // released by the writer's destructor or Finish

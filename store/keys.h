@@ -13,6 +13,7 @@
 //   batches  key  seq                                    val number(4) 'b'|'e'
 //   merkle   key  level(1) index(8)          val 32-byte RFC 6962 node hash
 //   meta     "format_version" -> u32; "store_id" -> 16 bytes;
+//            "merkle_min_level" -> u32 (format 2: lowest level stored in merkle)
 //            "head" -> seq(8) hash(32); "org:" org(18) -> orgnum u32
 //            "snap:" org(18) before(8) -> count(4) seq(8)*count zstd(state)
 // All integers big-endian, so byte order is numeric order. Every index key
@@ -105,6 +106,8 @@ bool ParseMerkleKey(std::string_view key, uint32_t* level, uint64_t* index);
 // ---- meta
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
 inline constexpr std::string_view kMetaStoreId = "store_id";
+// Format 2 and later: u32, the lowest level whose nodes merkle holds.
+inline constexpr std::string_view kMetaMerkleMinLevel = "merkle_min_level";
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaOrgPrefix = "org:";
 // "snap:" org(18) before(8, order-preserving) -> CheckpointValue.

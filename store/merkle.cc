@@ -2,13 +2,15 @@
 // a store made before it was kept (backfill), and the tree head and proofs.
 //
 // At open the frontier over 1..head is read from its popcount(head) covering
-// nodes. When one is missing the store predates the tree (or a backfill was
+// nodes (those below merkle_min_level recomputed from the last records of the
+// log). When a stored one is missing the store predates the tree (or a backfill was
 // interrupted): a writable open rebuilds every node from the log, streaming,
 // in WriteBatches of kBackfillRecords records (rewriting a node rewrites the
 // same bytes, so an interrupted backfill is simply redone); a read-only open
 // cannot write and reports the tree as not available instead.
 #include <rocksdb/write_batch.h>
 
+#include <cassert>
 #include <cstring>
 
 #include "store/merkle_nodes.h"
@@ -39,10 +41,15 @@ std::string NodeName(evidence::NodeId id) {
 }
 
 Result<evidence::Hash> StoredNodes::GetNode(evidence::NodeId id) const {
+  if (id.level >= min_level_) return ReadStored(id);
+  return Recompute(id.index << id.level, uint64_t{1} << id.level);
+}
+
+Result<evidence::Hash> StoredNodes::ReadStored(evidence::NodeId id) const {
   std::string key;
   AppendMerkleKey(id.level, id.index, &key);
   rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(ReadOpts(snapshot_), cf_, key, &value);
+  rocksdb::Status s = db_->Get(ReadOpts(snapshot_), merkle_, key, &value);
   if (s.IsNotFound()) return Status::NotFound(NodeName(id) + " missing");
   AT_RETURN_IF_ERROR(FromRocks(s, "cannot read " + NodeName(id)));
   evidence::Hash hash;
@@ -51,9 +58,44 @@ Result<evidence::Hash> StoredNodes::GetNode(evidence::NodeId id) const {
   return hash;
 }
 
-void PutNodes(std::span<const evidence::Node> nodes, rocksdb::ColumnFamilyHandle* cf,
-              rocksdb::WriteBatch* batch, std::string* key) {
+void SubtreeHasher::Add(const evidence::Hash& leaf) {
+  stack_.push_back(leaf);
+  for (uint64_t n = ++added_; (n & 1) == 0; n >>= 1) {
+    const evidence::Hash right = stack_.back();
+    stack_.pop_back();
+    stack_.back() = evidence::HashChildren(stack_.back(), right);
+  }
+}
+
+Result<evidence::Hash> StoredNodes::Recompute(uint64_t first, uint64_t count) const {
+  assert(count > 0 && (count & (count - 1)) == 0);
+  SubtreeHasher subtree;
+  std::string key;
+  AppendSeqKey(first + 1, &key);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ReadOpts(snapshot_), log_));
+  it->Seek(key);
+  for (uint64_t seq = first + 1; seq <= first + count; ++seq, it->Next()) {
+    uint64_t key_seq = 0;
+    if (!it->Valid() || !ParseSeqKey(it->key().ToStringView(), &key_seq) || key_seq != seq) {
+      AT_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read the log"));
+      return Status::Corruption("seq " + std::to_string(seq) +
+                                ": record missing (recomputing the Merkle tree)");
+    }
+    AT_ASSIGN_OR_RETURN(const StoredRecord r, StoreImpl::DecodeAt(seq, it->value().ToStringView()));
+    subtree.Add(evidence::HashLeaf(ChainBytes(r)));
+  }
+  return subtree.Root();
+}
+
+StoredNodes NodesOf(const StoreImpl& store, const rocksdb::Snapshot* snapshot) {
+  return StoredNodes(store.db(), store.cf(Cf::kMerkle), store.cf(Cf::kLog),
+                     store.merkle_min_level(), snapshot);
+}
+
+void PutNodes(std::span<const evidence::Node> nodes, uint32_t min_level,
+              rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* batch, std::string* key) {
   for (const evidence::Node& n : nodes) {
+    if (n.id.level < min_level) continue;
     key->clear();
     AppendMerkleKey(n.id.level, n.id.index, key);
     // WriteBatch::Put only fails beyond 4 GB per batch.
@@ -73,10 +115,15 @@ Status StoreImpl::LoadTree() {
     tree_status_ = NotBuilt("no merkle column family");
     return Status::Ok();
   }
-  Result<evidence::Frontier> loaded =
-      evidence::Frontier::Load(head_.seq, StoredNodes(db(), cf(Cf::kMerkle)));
+  Result<evidence::Frontier> loaded = evidence::Frontier::Load(head_.seq, NodesOf(*this));
   if (loaded.ok()) {
     frontier_ = std::move(*loaded);
+    return Status::Ok();
+  }
+  if (loaded.status().code() == StatusCode::kCorruption) {
+    // A covering node below merkle_min_level over a damaged record: the store
+    // still opens (verify names the record); the tree and appends are refused.
+    tree_status_ = loaded.status();
     return Status::Ok();
   }
   if (loaded.status().code() != StatusCode::kNotFound) return loaded.status();
@@ -103,7 +150,7 @@ Status StoreImpl::BackfillTree() {
     if (!ParseSeqKey(it->key().ToStringView(), &key_seq) || key_seq != seq) break;
     AT_ASSIGN_OR_RETURN(const StoredRecord r, DecodeAt(seq, it->value().ToStringView()));
     frontier.Append(evidence::HashLeaf(ChainBytes(r)), &nodes);
-    PutNodes(nodes, cf(Cf::kMerkle), &batch, &key);
+    PutNodes(nodes, merkle_min_level_, cf(Cf::kMerkle), &batch, &key);
     nodes.clear();
     if (seq % kBackfillRecords == 0) AT_RETURN_IF_ERROR(WriteBackfill(db(), &batch));
   }
@@ -137,8 +184,7 @@ Result<std::vector<Digest>> StoreImpl::InclusionProof(uint64_t seq, uint64_t tre
       "record " + std::to_string(seq) + " in the tree of size " + std::to_string(tree_size);
   if (seq == 0) return Status::InvalidArgument(what + ": seqs start at 1");
   AT_RETURN_IF_ERROR(CheckTreeRange(seq, tree_size, what));
-  Result<std::vector<Digest>> proof =
-      evidence::InclusionProof(seq - 1, tree_size, StoredNodes(db(), cf(Cf::kMerkle)));
+  Result<std::vector<Digest>> proof = evidence::InclusionProof(seq - 1, tree_size, NodesOf(*this));
   if (!proof.ok()) return MissingNodeIsCorruption(proof.status());
   return proof;
 }
@@ -146,8 +192,7 @@ Result<std::vector<Digest>> StoreImpl::InclusionProof(uint64_t seq, uint64_t tre
 Result<std::vector<Digest>> StoreImpl::ConsistencyProof(uint64_t m, uint64_t n) {
   AT_RETURN_IF_ERROR(CheckTreeRange(
       m, n, "consistency from size " + std::to_string(m) + " to " + std::to_string(n)));
-  Result<std::vector<Digest>> proof =
-      evidence::ConsistencyProof(m, n, StoredNodes(db(), cf(Cf::kMerkle)));
+  Result<std::vector<Digest>> proof = evidence::ConsistencyProof(m, n, NodesOf(*this));
   if (!proof.ok()) return MissingNodeIsCorruption(proof.status());
   return proof;
 }

@@ -6,11 +6,11 @@
 // the holder rather than RocksDB's LOCK error; (3) RocksDB opens every column
 // family (read-only opens never take a lock, so they work while a writer
 // appends, and see the store as of their open); (4) meta is read: format
-// version first (newer -> kUnsupported), then the store id, head, org numbers
-// and the last batch number; (5) the Merkle frontier (merkle.cc), built
-// from the log first when a writable open finds the store without one. A store whose creation was
-// interrupted (RocksDB created, meta not yet written, log empty) is finished by the next writable
-// open with create_if_missing, and is "no store" to everyone else.
+// version first (newer -> kUnsupported), then merkle_min_level (format 2), the store id, head, org
+// numbers and the last batch number; (5) the Merkle frontier (merkle.cc), built from the log first
+// when a writable open finds the store without one. A store whose creation was interrupted (RocksDB
+// created, meta not yet written, log empty) is finished by the next writable open with
+// create_if_missing, and is "no store" to everyone else.
 #include <sodium.h>
 
 #include <algorithm>
@@ -84,6 +84,7 @@ Status StoreImpl::Load(bool may_create) {
   if (cf(Cf::kMeta) == nullptr) return NoStore(dir_);
   AT_RETURN_IF_ERROR(LoadFormatVersion(may_create));
   AT_RETURN_IF_ERROR(CheckColumnFamilies());
+  AT_RETURN_IF_ERROR(LoadMerkleMinLevel());
   AT_RETURN_IF_ERROR(GetMeta(kMetaStoreId, &store_id_));
   if (store_id_.size() != kStoreIdSize) return Status::Corruption("meta: store id is malformed");
   std::string head;
@@ -133,10 +134,12 @@ Status StoreImpl::CreateMeta() {
   if (sodium_init() < 0) return Status::IOError("libsodium cannot be initialised");
   std::string id(kStoreIdSize, '\0');
   randombytes_buf(id.data(), id.size());
-  std::string version;
+  std::string version, min_level;
   PutBigEndian32(&version, kCurrentFormatVersion);
+  PutBigEndian32(&min_level, kNewStoreMerkleMinLevel);
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.Put(cf(Cf::kMeta), kMetaFormatVersion, version);
+  if (s.ok()) s = batch.Put(cf(Cf::kMeta), kMetaMerkleMinLevel, min_level);
   if (s.ok()) s = batch.Put(cf(Cf::kMeta), kMetaStoreId, id);
   if (s.ok()) s = batch.Put(cf(Cf::kMeta), kMetaHead, EncodeHead(Head{}));
   rocksdb::WriteOptions wo;
@@ -144,6 +147,21 @@ Status StoreImpl::CreateMeta() {
   if (s.ok()) s = db()->Write(wo, &batch);
   AT_RETURN_IF_ERROR(FromRocks(s, "cannot create a store in " + dir_));
   format_version_ = kCurrentFormatVersion;
+  return Status::Ok();
+}
+
+// Version 1 stores keep every level (format.h); later ones say which.
+Status StoreImpl::LoadMerkleMinLevel() {
+  if (format_version_ == 1) {
+    merkle_min_level_ = 0;
+    return Status::Ok();
+  }
+  std::string v;
+  AT_RETURN_IF_ERROR(GetMeta(kMetaMerkleMinLevel, &v));
+  if (v.size() != 4 || GetBigEndian32(v.data()) > kMaxMerkleMinLevel) {
+    return Status::Corruption("meta: merkle_min_level is malformed");
+  }
+  merkle_min_level_ = GetBigEndian32(v.data());
   return Status::Ok();
 }
 

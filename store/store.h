@@ -14,7 +14,9 @@
 //   batches  seq -> batch number + 'b'|'e' for each batch record (ScanBatches;
 //            the next batch number is the last one's + 1, so meta keeps none)
 //   merkle   level | index -> hash of each complete node of the RFC 6962 tree
-//            whose leaf seq-1 is ChainBytes(record) (docs/evidence.md)
+//            whose leaf seq-1 is ChainBytes(record) (docs/evidence.md), from
+//            meta's merkle_min_level up (format 2; every level in format 1);
+//            lower nodes are recomputed from the log when a proof needs them
 // Every record, its chain hash, its index entries and the new head are written
 // in one WriteBatch: a crash leaves all or nothing of a flushed group.
 //

@@ -68,8 +68,13 @@ class StoreImpl final : public Store {
   // The Merkle frontier over the records 1..head().seq.
   // REQUIRES: tree_status().ok().
   const evidence::Frontier& frontier() const { return frontier_; }
-  // OK when the merkle family holds the tree over 1..head; otherwise why not
-  // (only for read-only opens of a store made before the tree was kept).
+  // The lowest level whose complete nodes the merkle family holds; nodes
+  // below it are recomputed from the log (merkle_nodes.h).
+  uint32_t merkle_min_level() const { return merkle_min_level_; }
+  // OK when the merkle family holds the tree over 1..head; otherwise why not:
+  // kFailedPrecondition for a read-only open of a store made before the tree
+  // was kept, kCorruption when a covering node below merkle_min_level could
+  // not be recomputed from the log (BeginBatch then refuses to append).
   const Status& tree_status() const { return tree_status_; }
   // Adds to `batch` the deletion of every checkpoint that an appended event
   // of `org` at `ts` invalidates (all of them for constant kinds).
@@ -94,6 +99,7 @@ class StoreImpl final : public Store {
 
   Status Load(bool may_create);
   Status LoadFormatVersion(bool may_create);
+  Status LoadMerkleMinLevel();
   Status CreateMeta();
   Status LoadOrgs();
   Status LoadLastBatch();
@@ -110,7 +116,8 @@ class StoreImpl final : public Store {
   std::unique_ptr<WriterLock> lock_;  // null when read-only; released after rocks_ closes
   std::unique_ptr<RocksDb> rocks_;
   uint32_t format_version_ = 0;
-  std::string store_id_;  // 16 raw bytes
+  uint32_t merkle_min_level_ = 0;  // meta; 0 (every level) for format 1
+  std::string store_id_;           // 16 raw bytes
   Head head_;
   std::unordered_map<std::string, uint32_t> orgs_;
   uint32_t last_batch_ = 0;

@@ -604,14 +604,14 @@ TEST(Store, NewerFormatVersionIsUnsupported) {
   { ASSERT_NE(OpenStore(dir, Writable()), nullptr); }
   {
     RawDb raw(dir);
-    raw.Put("meta", "format_version", std::string("\0\0\0\2", 4));
+    raw.Put("meta", "format_version", std::string("\0\0\0\3", 4));
   }
   for (StoreOptions o : {ReadOnly(), Writable()}) {
     auto s = Store::Open(dir, o);
     ASSERT_EQ(s.status().code(), StatusCode::kUnsupported);
     EXPECT_EQ(
         s.status().message(),
-        "store format version 2 is newer than this authtrail supports (1); upgrade authtrail");
+        "store format version 3 is newer than this authtrail supports (2); upgrade authtrail");
   }
 }
 
@@ -631,7 +631,7 @@ TEST(Store, ColumnFamiliesOfANewerFormatDoNotHideItsVersion) {
     ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "v2_stuff", &extra).ok());
     handles.push_back(extra);
     auto meta = std::find(names.begin(), names.end(), "meta") - names.begin();
-    ASSERT_TRUE(db->Put({}, handles[meta], "format_version", std::string("\0\0\0\3", 4)).ok());
+    ASSERT_TRUE(db->Put({}, handles[meta], "format_version", std::string("\0\0\0\4", 4)).ok());
     for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
     delete db;
   }

@@ -22,12 +22,15 @@
 // the first record lacking its entry; the lowest bad seq is reported.
 //
 // The Merkle tree: pass 1 also appends each record's leaf to a frontier and
-// adds every node that completes to the merkle family's expected digest.
-// After pass 2, the merkle family is digested the same way; equal digests
-// mean it holds exactly the tree recomputed from the log, and the root from
-// its nodes must be the frontier's. Otherwise the leaves are compared with
-// the log in seq order (naming the first bad leaf), then each inner node
-// with its two stored children (naming the first bad node).
+// adds every node that completes at a stored level (>= the store's
+// merkle_min_level K) to the merkle family's expected digest. After pass 2,
+// the merkle family is digested the same way; equal digests mean it holds
+// exactly the stored levels of the tree recomputed from the log, and the root
+// from its nodes (the lower ones recomputed from the log) must be the
+// frontier's. Otherwise: a node below K is named, then each level-K node is
+// compared with its records in seq order (naming the first bad one: for K =
+// 0 the leaf of a record), then each higher node with its two stored
+// children (naming the first bad node).
 //
 // Problems are kCorruption "seq N: what" (or naming the merkle node).
 #include <sodium.h>
@@ -164,7 +167,10 @@ class Verifier {
   // the Merkle tree
   Status CheckTree();
   Result<bool> HasNodes();
-  Status FindBadLeaf();
+  Status FindNodeBelowMinLevel();
+  Status FindBadLowestNode();
+  Status CheckLowestNode(evidence::NodeId id, uint64_t first, const evidence::Hash& want,
+                         rocksdb::Iterator* it);
   Status FindBadInnerNode();
   Status CheckLevel(uint32_t level, const StoredNodes& nodes);
 
@@ -333,6 +339,7 @@ Status Verifier::AddExpectedEntries(uint64_t seq, const StoredRecord& r,
   if (e != nullptr && orgnum == 0) return Bad(seq, "org " + e->org + " has no number in meta");
   tree_.Append(evidence::HashLeaf(chain_bytes), &nodes_);
   for (const evidence::Node& n : nodes_) {
+    if (n.id.level < store_.merkle_min_level()) continue;  // recomputed, not stored
     node_key_.clear();
     AppendMerkleKey(n.id.level, n.id.index, &node_key_);
     Expected(Cf::kMerkle).Add(node_key_, View(n.hash));
@@ -459,12 +466,12 @@ Status Verifier::CheckTree() {
   }
   AT_ASSIGN_OR_RETURN(const bool matches, FamilyMatches(Cf::kMerkle));
   if (!matches) {
-    AT_RETURN_IF_ERROR(FindBadLeaf());
+    AT_RETURN_IF_ERROR(FindNodeBelowMinLevel());
+    AT_RETURN_IF_ERROR(FindBadLowestNode());
     AT_RETURN_IF_ERROR(FindBadInnerNode());
     return Status::Corruption("merkle: does not hold exactly the nodes of the log's tree");
   }
-  Result<Digest> root = evidence::RootFromSource(
-      head_.seq, StoredNodes(store_.db(), store_.cf(Cf::kMerkle), snapshot_));
+  Result<Digest> root = evidence::RootFromSource(head_.seq, NodesOf(store_, snapshot_));
   if (!root.ok()) return MissingNodeIsCorruption(root.status());
   if (*root != tree_.Root()) {
     return Status::Corruption("merkle: the stored nodes' root differs from the log's");
@@ -473,32 +480,69 @@ Status Verifier::CheckTree() {
   return Status::Ok();
 }
 
-// Level-0 keys are 0x00 | index, contiguous and first in the family: walk
-// them with the log.
-Status Verifier::FindBadLeaf() {
-  std::unique_ptr<rocksdb::Iterator> log = Iterate(Cf::kLog), leaves = Iterate(Cf::kMerkle);
-  for (uint64_t seq = 1; log->Valid() && seq <= head_.seq; log->Next(), leaves->Next(), ++seq) {
-    AT_ASSIGN_OR_RETURN(const StoredRecord r,
-                        StoreImpl::DecodeAt(seq, log->value().ToStringView()));
-    uint32_t level = 0;
-    uint64_t index = 0;
-    if (!leaves->Valid() || !ParseMerkleKey(leaves->key().ToStringView(), &level, &index) ||
-        level != 0 || index != seq - 1) {
-      return Bad(seq, "merkle leaf missing");
-    }
-    if (leaves->value().ToStringView() != View(evidence::HashLeaf(ChainBytes(r)))) {
-      return Bad(seq, "merkle leaf does not match the record");
-    }
+// Keys start with the level: the family's first key has its lowest level.
+Status Verifier::FindNodeBelowMinLevel() {
+  const uint32_t min_level = store_.merkle_min_level();
+  std::unique_ptr<rocksdb::Iterator> it = Iterate(Cf::kMerkle);
+  AT_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read merkle"));
+  evidence::NodeId id;
+  if (!it->Valid()) return Status::Ok();
+  if (!ParseMerkleKey(it->key().ToStringView(), &id.level, &id.index)) {
+    return Status::Corruption("merkle: malformed key " + KeyForMessage(it->key().ToStringView()));
   }
-  AT_RETURN_IF_ERROR(FromRocks(log->status(), "cannot read the log"));
-  return FromRocks(leaves->status(), "cannot read merkle");
+  if (id.level >= min_level) return Status::Ok();
+  return Status::Corruption("merkle: " + NodeName(id) + " is below the lowest stored level (" +
+                            std::to_string(min_level) + ")");
 }
 
-// With every leaf right, the lowest inner node that is not the hash of its
-// stored children is the damage.
+// Level-K keys are K | index, contiguous: walk them with the log (records
+// already checked by pass 1), each against the hash of its 2^K records (for
+// K = 0: a record's leaf).
+Status Verifier::FindBadLowestNode() {
+  const uint32_t k = store_.merkle_min_level();
+  const uint64_t width = uint64_t{1} << k;
+  std::unique_ptr<rocksdb::Iterator> log = Iterate(Cf::kLog), it = Iterate(Cf::kMerkle);
+  std::string key;
+  AppendMerkleKey(k, 0, &key);
+  it->Seek(key);
+  SubtreeHasher subtree;
+  for (uint64_t seq = 1; log->Valid() && seq <= (head_.seq >> k) * width; log->Next(), ++seq) {
+    AT_ASSIGN_OR_RETURN(const StoredRecord r,
+                        StoreImpl::DecodeAt(seq, log->value().ToStringView()));
+    subtree.Add(evidence::HashLeaf(ChainBytes(r)));
+    if (seq % width != 0) continue;
+    const evidence::NodeId id{k, seq / width - 1};
+    const uint64_t first = seq - width + 1;
+    AT_RETURN_IF_ERROR(CheckLowestNode(id, first, subtree.Root(), it.get()));
+    subtree.Clear();
+    it->Next();
+  }
+  AT_RETURN_IF_ERROR(FromRocks(log->status(), "cannot read the log"));
+  return FromRocks(it->status(), "cannot read merkle");
+}
+
+// `it` is at the merkle key expected to be `id`, over records first...
+Status Verifier::CheckLowestNode(evidence::NodeId id, uint64_t first, const evidence::Hash& want,
+                                 rocksdb::Iterator* it) {
+  evidence::NodeId at;
+  const bool leaf = id.level == 0;
+  if (!it->Valid() || !ParseMerkleKey(it->key().ToStringView(), &at.level, &at.index) ||
+      !(at == id)) {
+    return Bad(first, leaf ? "merkle leaf missing" : NodeName(id) + " missing");
+  }
+  if (it->value().ToStringView() == View(want)) return Status::Ok();
+  const uint64_t last = first + (uint64_t{1} << id.level) - 1;
+  return Bad(first, leaf ? "merkle leaf does not match the record"
+                         : NodeName(id) + " does not match records " + std::to_string(first) +
+                               ".." + std::to_string(last));
+}
+
+// With every level-K node right, the lowest higher node that is not the hash
+// of its stored children is the damage.
 Status Verifier::FindBadInnerNode() {
-  const StoredNodes nodes(store_.db(), store_.cf(Cf::kMerkle), snapshot_);
-  for (uint32_t level = 1; level < 64 && (head_.seq >> level) > 0; ++level) {
+  const StoredNodes nodes = NodesOf(store_, snapshot_);
+  for (uint32_t level = store_.merkle_min_level() + 1; level < 64 && (head_.seq >> level) > 0;
+       ++level) {
     AT_RETURN_IF_ERROR(CheckLevel(level, nodes));
   }
   return Status::Ok();
