@@ -67,6 +67,11 @@ class Replayer {
   // The constants of `org` (empty when it has none).
   OrgConstants ConstantsOf(const std::string& org) const;
 
+  // Turns ReplayOptions::collect_sources on or off from the next event on:
+  // explain folds thousands of events to decide one, and needs the sources
+  // of that one only.
+  void set_collect_sources(bool on) { options_.collect_sources = on; }
+
   // Decides a hypothetical access event against the state folded so far,
   // without changing it ("could this user have done this then?").
   // REQUIRES: IsAccessKind(e.kind) && e.kind != Kind::kOauthRevoke.

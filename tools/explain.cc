@@ -35,8 +35,7 @@ Result<std::pair<uint64_t, Event>> FindEvent(store::Store* st, const std::string
 Result<replay::ReplayLine> ExplainDecide(store::Store* st, const Event& target, uint64_t target_seq,
                                          const replay::Readings& readings) {
   replay::ReplayOptions ro;
-  ro.readings = readings;
-  ro.collect_sources = true;
+  ro.readings = readings;  // sources: collected for the target only (below)
   AT_ASSIGN_OR_RETURN(FoldStart start, StartOrgFold(st, target.org, target.ts, ro));
   replay::Replayer& replayer = start.replayer;
   store::ScanFilter f;
@@ -47,11 +46,15 @@ Result<replay::ReplayLine> ExplainDecide(store::Store* st, const Event& target, 
   AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
     if (line) return Status::Ok();
     if (target_seq == 0 && e.ts == target.ts && IsAccessKind(e.kind)) return Status::Ok();
+    if (seq == target_seq) replayer.set_collect_sources(true);
     auto l = replayer.Process(seq, e);
     if (seq == target_seq) line = std::move(l);
     return Status::Ok();
   }));
-  if (target_seq == 0) return replayer.Hypothetical(target);
+  if (target_seq == 0) {
+    replayer.set_collect_sources(true);
+    return replayer.Hypothetical(target);
+  }
   if (!line)
     return Status::Corruption("event seq " + std::to_string(target_seq) + " was not replayed");
   return *line;
