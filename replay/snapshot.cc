@@ -168,6 +168,7 @@ struct OrgState::SnapshotCodec {
   }
 
   static void DecodeUsers(const sfb::OrgSnapshot& root, OrgState* s) {
+    if (root.users()) s->users_.reserve(root.users()->size());  // no rehash while filling
     Each(root.users(), [&](const sfb::User& u) {
       OrgState::User& dst = s->users_[Str(u.id())];
       if (u.type()) dst.type = static_cast<UserType>(*u.type());
@@ -210,8 +211,10 @@ struct OrgState::SnapshotCodec {
   }
 
   static void DecodePairs(const sfb::OrgSnapshot& root, OrgState* s) {
+    if (root.pairs()) s->pairs_.reserve(root.pairs()->size());  // the largest map of a state
     Each(root.pairs(), [&](const sfb::Pair& p) {
       Pair& dst = s->pairs_[{Str(p.user()), Str(p.app())}];
+      if (p.approvals()) dst.approvals.reserve(p.approvals()->size());
       Each(p.approvals(), [&](const sfb::Approval& a) {
         Approval x;
         x.granted_at = a.granted_at();

@@ -1,6 +1,7 @@
 #include "tools/checkpoints.h"
 
 #include <iostream>
+#include <limits>
 
 #include "tools/replay_source.h"
 
@@ -55,13 +56,13 @@ Status BuildCheckpoints(store::Store* st, uint64_t every,
   });
 }
 
-Result<std::optional<RestoredFold>> RestoreCheckpoint(store::Store* st, const std::string& org,
-                                                      MicrosUtc at,
-                                                      const replay::Readings& readings) {
-  AT_ASSIGN_OR_RETURN(std::optional<store::StateCheckpoint> cp, st->FindCheckpoint(org, at));
-  if (!cp) return std::optional<RestoredFold>();
+namespace {
+
+// The org's constants from the events a checkpoint names.
+Result<replay::OrgConstants> ConstantsOf(store::Store* st, const std::string& org,
+                                         const store::StateCheckpoint& cp) {
   replay::OrgConstants constants;
-  for (uint64_t seq : cp->constant_seqs) {
+  for (uint64_t seq : cp.constant_seqs) {
     AT_ASSIGN_OR_RETURN(StoredRecord r, st->Get(seq));
     const Event* e = std::get_if<Event>(&r.body);
     if (e == nullptr || e->org != org) {
@@ -70,6 +71,34 @@ Result<std::optional<RestoredFold>> RestoreCheckpoint(store::Store* st, const st
     }
     constants.Observe(*e, seq);
   }
+  return constants;
+}
+
+// The org's constants for a fold from its first event. Any checkpoint of the
+// org names them all: appending an org.created / org.enforcement event deletes
+// every checkpoint of its org (store.h). So a fold that starts before the
+// first checkpoint reads a few seqs instead of scanning the whole org's index
+// (the cost that dominated explain of a large org's early events).
+Result<std::unordered_map<std::string, replay::OrgConstants>> FoldConstants(
+    store::Store* st, const std::string& org) {
+  Result<std::optional<store::StateCheckpoint>> any =
+      st->FindCheckpoint(org, std::numeric_limits<MicrosUtc>::max());
+  if (any.ok() && *any) {
+    Result<replay::OrgConstants> constants = ConstantsOf(st, org, **any);
+    if (constants.ok())
+      return std::unordered_map<std::string, replay::OrgConstants>{{org, *constants}};
+  }
+  return LoadOrgConstants(st, org);  // no checkpoint, or a damaged one: scan
+}
+
+}  // namespace
+
+Result<std::optional<RestoredFold>> RestoreCheckpoint(store::Store* st, const std::string& org,
+                                                      MicrosUtc at,
+                                                      const replay::Readings& readings) {
+  AT_ASSIGN_OR_RETURN(std::optional<store::StateCheckpoint> cp, st->FindCheckpoint(org, at));
+  if (!cp) return std::optional<RestoredFold>();
+  AT_ASSIGN_OR_RETURN(replay::OrgConstants constants, ConstantsOf(st, org, *cp));
   const uint64_t fingerprint = replay::SnapshotFingerprint(constants, readings);
   MicrosUtc before = 0;
   Result<replay::OrgState> state =
@@ -100,7 +129,7 @@ Result<FoldStart> StartOrgFold(store::Store* st, const std::string& org, MicrosU
     start.replayer.Seed(org, std::move((*restored)->state));
     return start;
   }
-  AT_ASSIGN_OR_RETURN(auto constants, LoadOrgConstants(st, org));
+  AT_ASSIGN_OR_RETURN(auto constants, FoldConstants(st, org));
   return FoldStart{replay::Replayer(options, std::move(constants)), std::nullopt};
 }
 

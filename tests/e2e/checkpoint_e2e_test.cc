@@ -92,6 +92,40 @@ TEST(CheckpointE2E, ExplainAndFilteredReplayFromCheckpointsEqualAFoldFromScratch
   EXPECT_EQ(RunAuthtrail({"verify", "--db", db}).exit_code, 0);  // checkpoints are not records
 }
 
+// An event before the org's first checkpoint is folded from the org's first
+// event, with the org's constants taken from a later checkpoint instead of a
+// scan: an org.enforcement recorded at the end of the history must still
+// decide it (the as-of rule set inside the Sept 2025 rollout window).
+TEST(CheckpointE2E, AnEventBeforeTheFirstCheckpointKeepsTheOrgsConstants) {
+  History h;
+  const std::string org = R"("org":"00D000000000001")";
+  auto line = [&](const std::string& ts, const std::string& rest) {
+    return R"({"ts":")" + ts + R"(",)" + org + "," + rest + "}";
+  };
+  h.lines = {
+      line("2020-01-01T00:00:00Z", R"("kind":"org.created","edition":"enterprise")"),
+      line("2020-01-01T00:00:01Z", R"("kind":"app.upsert","app":"ReportPal","name":"ReportPal")"),
+      line("2025-09-05T10:00:00Z", R"("kind":"oauth.authorize","user":"005000000000001",)"
+                                   R"("app":"ReportPal","flow":"device","id":"early")"),
+  };
+  for (int i = 0; i < 60; ++i) {
+    h.lines.push_back(
+        line("2025-10-01T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z",
+             R"("kind":"login.ui","user":"005000000000002","id":"l)" + std::to_string(i) + R"(")"));
+  }
+  h.lines.push_back(
+      line("2026-06-01T00:00:00Z",
+           R"("kind":"org.enforcement","change":"sep2025","at":"2025-09-03T00:00:00Z")"));
+  const std::string db = Ingest(h, "s", h.lines);
+  const std::string from_scratch = Explain(db, "early");
+  EXPECT_NE(from_scratch.find(R"("as_of":"sep2025")"), std::string::npos) << from_scratch;
+  EXPECT_NE(from_scratch.find("T3 (org.enforcement sep2025)"), std::string::npos) << from_scratch;
+  RunResult snap = RunAuthtrail({"snapshot", "--db", db, "--every", "20"});
+  ASSERT_EQ(snap.exit_code, 0) << snap.err;
+  ASSERT_GE(Checkpoints(snap.out), 2u) << snap.out;
+  EXPECT_EQ(Explain(db, "early"), from_scratch);
+}
+
 TEST(CheckpointE2E, OlderEventsIngestedAfterASnapshotAreNotHiddenByIt) {
   History h;
   Generate(&h, "400");
