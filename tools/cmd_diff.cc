@@ -1,6 +1,8 @@
 // authtrail diff: the events whose decision differs between two rule sets.
+#include <cstdio>
 #include <iostream>
 #include <map>
+#include <vector>
 
 #include "schemas/canonical.h"
 #include "store/store.h"
@@ -42,14 +44,8 @@ std::string GroupKey(const std::string& by, const Event& e, const replay::Decisi
   return std::string(KindName(e.kind));
 }
 
-struct Changed {
-  Event event;
-  replay::ReplayLine line;
-  std::string transition, group;
-};
-
 struct Counts {
-  uint64_t events = 0;
+  uint64_t events = 0, changed = 0;
   std::map<std::string, uint64_t> transitions;
   std::map<std::string, std::map<std::string, uint64_t>> groups;  // group -> transition -> n
 };
@@ -66,11 +62,32 @@ void AppendCountsJson(const std::map<std::string, uint64_t>& m, std::string* out
   *out += '}';
 }
 
-void PrintJsonl(const ColumnSpec& from, const ColumnSpec& to, const std::string& by,
-                const Counts& c, const std::vector<Changed>& changed, std::string* out) {
+// What precedes the rows: the summary and the per-group counts (jsonl,
+// table) or the header line (csv).
+void AppendHead(const std::string& format, const ColumnSpec& from, const ColumnSpec& to,
+                const std::string& by, const Counts& c, std::string* out) {
+  if (format == "csv") {
+    std::string header = CsvHeader({from, to});
+    header.insert(header.size() - 1, ",transition,group");
+    *out += header;
+    return;
+  }
+  if (format == "table") {
+    *out += from.name + " -> " + to.name + ": " + std::to_string(c.changed) + " of " +
+            std::to_string(c.events) + " access events change\n";
+    for (const auto& [t, n] : c.transitions) *out += "  " + t + "  " + std::to_string(n) + "\n";
+    *out += "\nby " + by + ":\n";
+    for (const auto& [group, transitions] : c.groups) {
+      *out += "  " + (group.empty() ? std::string("(none)") : group) + ":";
+      for (const auto& [t, n] : transitions) *out += "  " + t + " " + std::to_string(n);
+      *out += "\n";
+    }
+    *out += "\n" + TableHeader({from, to});
+    return;
+  }
   *out += "{\"summary\":{\"from\":\"" + from.name + "\",\"to\":\"" + to.name +
           "\",\"events\":" + std::to_string(c.events) +
-          ",\"changed\":" + std::to_string(changed.size()) + ",\"transitions\":";
+          ",\"changed\":" + std::to_string(c.changed) + ",\"transitions\":";
   AppendCountsJson(c.transitions, out);
   *out += "}}\n";
   for (const auto& [group, transitions] : c.groups) {
@@ -80,46 +97,66 @@ void PrintJsonl(const ColumnSpec& from, const ColumnSpec& to, const std::string&
     AppendCountsJson(transitions, out);
     *out += "}}\n";
   }
-  for (const Changed& ch : changed) {
-    AppendReplayJson(ch.event, ch.line, {from, to}, out);
+}
+
+// One changed event's row.
+void AppendRow(const std::string& format, const ColumnSpec& from, const ColumnSpec& to,
+               const Event& e, const replay::ReplayLine& line, const std::string& transition,
+               const std::string& group, std::string* out) {
+  if (format == "table") {
+    AppendReplayTable(e, line, {from, to}, out);
+  } else if (format == "csv") {
+    AppendReplayCsv(e, line, {from, to}, out);
+    out->pop_back();
+    *out += ',';
+    AppendCsvCell(transition, out);
+    *out += ',';
+    AppendCsvCell(group, out);
+    *out += '\n';
+  } else {
+    AppendReplayJson(e, line, {from, to}, out);
     out->pop_back();  // reopen the object to add the transition
     *out += ",\"transition\":";
-    AppendJsonString(ch.transition, out);
+    AppendJsonString(transition, out);
     *out += "}\n";
   }
 }
 
-void PrintTable(const ColumnSpec& from, const ColumnSpec& to, const std::string& by,
-                const Counts& c, const std::vector<Changed>& changed, std::string* out) {
-  *out += from.name + " -> " + to.name + ": " + std::to_string(changed.size()) + " of " +
-          std::to_string(c.events) + " access events change\n";
-  for (const auto& [t, n] : c.transitions) *out += "  " + t + "  " + std::to_string(n) + "\n";
-  *out += "\nby " + by + ":\n";
-  for (const auto& [group, transitions] : c.groups) {
-    *out += "  " + (group.empty() ? std::string("(none)") : group) + ":";
-    for (const auto& [t, n] : transitions) *out += "  " + t + " " + std::to_string(n);
-    *out += "\n";
+// The rows go to a temporary file while the counts that head them are being
+// made, so memory stays bounded by the state, not by how many events change.
+class RowSpill {
+ public:
+  RowSpill() : file_(std::tmpfile()), out_(file_) {}
+  ~RowSpill() {
+    if (file_ != nullptr) std::fclose(file_);
   }
-  *out += "\n" + TableHeader({from, to});
-  for (const Changed& ch : changed) AppendReplayTable(ch.event, ch.line, {from, to}, out);
-}
+  RowSpill(const RowSpill&) = delete;
+  RowSpill& operator=(const RowSpill&) = delete;
 
-void PrintCsv(const ColumnSpec& from, const ColumnSpec& to, const std::vector<Changed>& changed,
-              std::string* out) {
-  std::string header = CsvHeader({from, to});
-  header.insert(header.size() - 1, ",transition,group");
-  *out += header;
-  for (const Changed& ch : changed) {
-    std::string row;
-    AppendReplayCsv(ch.event, ch.line, {from, to}, &row);
-    row.pop_back();
-    row += ',';
-    AppendCsvCell(ch.transition, &row);
-    row += ',';
-    AppendCsvCell(ch.group, &row);
-    *out += row + "\n";
+  Status status() const {
+    return file_ != nullptr ? Status::Ok()
+                            : Status::IOError("cannot create a temporary file for the rows");
   }
-}
+  std::string* buffer() { return out_.buffer(); }
+  Status MaybeFlush() { return out_.MaybeFlush(); }
+  // Writes every row to `to`, after what `to` already holds.
+  Status CopyTo(std::FILE* to) {
+    AT_RETURN_IF_ERROR(out_.Flush());
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+      return Status::IOError("cannot read back the temporary rows file");
+    }
+    std::vector<char> chunk(1 << 20);
+    for (size_t n; (n = std::fread(chunk.data(), 1, chunk.size(), file_)) > 0;) {
+      if (std::fwrite(chunk.data(), 1, n, to) != n) return Status::IOError("cannot write output");
+    }
+    if (std::ferror(file_)) return Status::IOError("cannot read back the temporary rows file");
+    return std::fflush(to) == 0 ? Status::Ok() : Status::IOError("cannot write output");
+  }
+
+ private:
+  std::FILE* file_;
+  OutputBuffer out_;
+};
 
 Result<ColumnSpec> OneColumn(const char* option, const std::string& id) {
   AT_ASSIGN_OR_RETURN(auto cols, ParseRules(id));
@@ -166,24 +203,28 @@ int RunDiff(int argc, char** argv) {
   replay::ReplayOptions ro;
   ro.readings = *readings;
   Counts counts;
-  std::vector<Changed> changed;
+  RowSpill rows;
+  if (!rows.status().ok()) return ReportError("diff", rows.status());
+  Progress progress;
   Status s = ReplayStore(st->get(), *filter, ro, [&](const Event& e, const replay::ReplayLine& l) {
+    if (progress.Due()) progress.Show("diff: seq " + std::to_string(l.seq));
     ++counts.events;
     const replay::Decision& a = DecisionOf(l, *from);
     const replay::Decision& b = DecisionOf(l, *to);
     if (replay::SameVerdicts(a, b)) return Status::Ok();
-    Changed ch{e, l, Transition(a, b), GroupKey(group_by, e, b)};
-    ++counts.transitions[ch.transition];
-    ++counts.groups[ch.group][ch.transition];
-    changed.push_back(std::move(ch));
-    return Status::Ok();
+    const std::string transition = Transition(a, b), group = GroupKey(group_by, e, b);
+    ++counts.changed;
+    ++counts.transitions[transition];
+    ++counts.groups[group][transition];
+    AppendRow(format, *from, *to, e, l, transition, group, rows.buffer());
+    return rows.MaybeFlush();
   });
+  progress.Clear();
   if (!s.ok()) return ReportError("diff", s);
   OutputBuffer out(stdout);
-  if (format == "jsonl") PrintJsonl(*from, *to, group_by, counts, changed, out.buffer());
-  if (format == "table") PrintTable(*from, *to, group_by, counts, changed, out.buffer());
-  if (format == "csv") PrintCsv(*from, *to, changed, out.buffer());
+  AppendHead(format, *from, *to, group_by, counts, out.buffer());
   s = out.Flush();
+  if (s.ok()) s = rows.CopyTo(stdout);
   return s.ok() ? kExitOk : ReportError("diff", s);
 }
 

@@ -184,7 +184,46 @@ TEST(ReplayE2E, DiffCountsTransitionsOnAHandMadeHistory) {
   EXPECT_NE(lines[3].find(R"("transition":"allow→deny")"), std::string::npos);
   RunResult none = RunAuthtrail({"diff", "--db", db, "--from", "sep2025", "--to", "dec2025"});
   EXPECT_EQ(SplitLines(none.out).size(), 1u);
+  RunResult table = RunAuthtrail(
+      {"diff", "--db", db, "--from", "api2014", "--to", "sep2025", "--format", "table"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.rfind("api2014 -> sep2025: 2 of 4 access events change\n", 0), 0u)
+      << table.out;
+  EXPECT_NE(
+      table.out.find("deny DENY_UNINSTALLED_DEVICE_FLOW        RECORDED_ALLOW_PREDICTED_DENY"),
+      std::string::npos)
+      << table.out;
+  RunResult csv =
+      RunAuthtrail({"diff", "--db", db, "--from", "api2014", "--to", "sep2025", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  std::vector<std::string> rows = SplitLines(csv.out);
+  ASSERT_EQ(rows.size(), 3u) << csv.out;  // header, two events
+  EXPECT_NE(rows[0].find(",transition,group"), std::string::npos) << rows[0];
+  EXPECT_NE(rows[1].find("allow→deny,3MVG9dataloaderclone"), std::string::npos) << rows[1];
   EXPECT_EQ(RunAuthtrail({"diff", "--db", db, "--from", "r9", "--to", "sep2025"}).exit_code, 2);
+}
+
+// The rows are spilled to a temporary file while the counts that head them
+// are made: more than its 1 MiB buffer must come out whole, after the head.
+TEST(ReplayE2E, DiffRowsBeyondTheSpillBufferComeOutWholeAfterTheCounts) {
+  TempDir dir;
+  std::vector<std::string> lines = GeneratedLines(dir, "40000");
+  WriteFile(dir.Sub("h.jsonl"), Join(lines, 0, lines.size()));
+  std::string db = dir.Sub("s.db");
+  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("h.jsonl")}).exit_code, 0);
+  RunResult d = RunAuthtrail({"diff", "--db", db, "--from", "pre2014", "--to", "dec2025"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  ASSERT_GT(d.out.size(), size_t{1} << 21);
+  std::vector<std::string> out = SplitLines(d.out);
+  simdjson::dom::parser p;
+  const int64_t changed = int64_t(p.parse(out[0])["summary"]["changed"]);
+  size_t groups = 0;
+  while (groups + 1 < out.size() && out[groups + 1].rfind(R"({"group":)", 0) == 0) ++groups;
+  ASSERT_EQ(out.size(), 1 + groups + static_cast<size_t>(changed));
+  for (size_t i = 1 + groups; i < out.size(); ++i) {
+    simdjson::dom::element row = p.parse(out[i]);
+    ASSERT_EQ(row["transition"].error(), simdjson::SUCCESS) << "line " << i;
+  }
 }
 
 TEST(ReplayE2E, CsvEscapesFormulaCells) {
