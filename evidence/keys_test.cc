@@ -152,7 +152,7 @@ TEST(KeyFiles, RefusesPrivateKeyReadableByOthers) {
 }
 
 TEST(KeyFiles, OpensslReadsOurKeysAndWeReadOpensslKeys) {
-  if (!HaveOpenssl()) GTEST_SKIP() << "openssl command not installed";
+  ASSERT_TRUE(HaveOpenssl()) << "the openssl command is required (.ci/install-deps installs it)";
   TempDir dir;
   SigningKey key = SigningKey::FromSeed(Array32(kRfcSeed));
   ASSERT_OK(WriteKeyPair(dir.Sub("ours"), key));

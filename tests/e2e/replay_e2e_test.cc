@@ -19,6 +19,14 @@ std::vector<std::string> GeneratedLines(const TempDir& dir, const std::string& e
   return SplitLines(ReadFile(path));
 }
 
+// A store holding a generated history of `events` events.
+std::string GeneratedStore(const TempDir& dir, const std::string& events) {
+  GeneratedLines(dir, events);
+  std::string db = dir.Sub("s.db");
+  EXPECT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("gen.jsonl")}).exit_code, 0);
+  return db;
+}
+
 std::string Join(const std::vector<std::string>& lines, size_t from, size_t to) {
   std::string out;
   for (size_t i = from; i < to && i < lines.size(); ++i) out += lines[i] + "\n";
@@ -102,10 +110,7 @@ TEST(ReplayE2E, CliExampleLineIsReproduced) {
 
 TEST(ReplayE2E, ExplainAgreesWithReplayOnEveryEvent) {
   TempDir dir;
-  std::vector<std::string> lines = GeneratedLines(dir, "120");
-  WriteFile(dir.Sub("h.jsonl"), Join(lines, 0, lines.size()));
-  std::string db = dir.Sub("s.db");
-  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("h.jsonl")}).exit_code, 0);
+  const std::string db = GeneratedStore(dir, "120");
   std::vector<std::string> replayed = SplitLines(RunAuthtrail({"replay", "--db", db}).out);
   ASSERT_GT(replayed.size(), 100u);
   simdjson::dom::parser p1, p2;
@@ -207,10 +212,7 @@ TEST(ReplayE2E, DiffCountsTransitionsOnAHandMadeHistory) {
 // are made: more than its 1 MiB buffer must come out whole, after the head.
 TEST(ReplayE2E, DiffRowsBeyondTheSpillBufferComeOutWholeAfterTheCounts) {
   TempDir dir;
-  std::vector<std::string> lines = GeneratedLines(dir, "40000");
-  WriteFile(dir.Sub("h.jsonl"), Join(lines, 0, lines.size()));
-  std::string db = dir.Sub("s.db");
-  ASSERT_EQ(RunAuthtrail({"ingest", "--db", db, dir.Sub("h.jsonl")}).exit_code, 0);
+  const std::string db = GeneratedStore(dir, "40000");
   RunResult d = RunAuthtrail({"diff", "--db", db, "--from", "pre2014", "--to", "dec2025"});
   ASSERT_EQ(d.exit_code, 0) << d.err;
   ASSERT_GT(d.out.size(), size_t{1} << 21);
