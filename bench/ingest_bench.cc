@@ -8,9 +8,18 @@
 //                   (a) stored, with the same DB and column-family options (loaded
 //                   from the store's own OPTIONS file), no indexes, no hashing
 //   (c) read_file   reading the input file through a 1 MiB buffer (the I/O floor)
+//   (d) layout      RocksDB WriteBatch appends of every entry (a) wrote, in every
+//                   column family, grouped by record as the store groups them
+//                   (1,000 records per write, dedup keys sorted per write, one
+//                   head per write), with the store's own options: what RocksDB
+//                   alone costs for this layout, whatever the ingest code does.
+//                   Also the same for the entries the issue requires at least
+//                   (log, by_org, by_user, by_app, dedup: no chain, by_time,
+//                   merkle, batches). raw_append / layout is the best
+//                   ingest_vs_raw_append an ingest writing that layout can reach.
 //
 // Prints name=value lines; the last is ingest_vs_raw_append=<ratio of rates>.
-// Usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR]
+// Usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR] [--without CF,CF]
 #include <fcntl.h>
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/options_util.h>
@@ -37,6 +46,9 @@ struct Args {
   size_t events = 2'000'000;
   int runs = 3;
   std::string dir = "/tmp/authtrail-bench";
+  // --without CF,CF: also time the store's layout without these families
+  // (what a format change dropping them could gain).
+  std::vector<std::string> without;
 };
 
 [[noreturn]] void Die(const std::string& why) {
@@ -56,11 +68,18 @@ Args ParseArgs(int argc, char** argv) {
       a.runs = std::stoi(v);
     else if (k == "--dir")
       a.dir = v;
+    else if (k == "--without")
+      for (size_t at = 0; at <= v.size();) {
+        const size_t comma = std::min(v.find(',', at), v.size());
+        a.without.push_back(v.substr(at, comma - at));
+        at = comma + 1;
+      }
     else
       Die("unknown option " + k);
   }
   if (a.authtrail.empty())
-    Die("usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR]");
+    Die("usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR] [--without "
+        "CF,CF]");
   return a;
 }
 
@@ -224,6 +243,125 @@ double RawAppend(const std::string& path, const StoreOptions& so,
   return secs;
 }
 
+// ---- (d) the store's own entries, appended raw ----
+
+struct Entry {
+  uint64_t seq;
+  uint32_t cf;  // index into LayoutDb::names
+  std::string key, value;
+};
+
+struct Layout {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  rocksdb::DBOptions db;
+  std::vector<Entry> entries;  // by seq, then column family order
+};
+
+uint64_t BigEndian64(std::string_view b) {
+  uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
+// The record an entry belongs to (docs/format.md key layouts); 0 = none.
+uint64_t SeqOf(const std::string& cf, std::string_view key, std::string_view value) {
+  if (cf == "log" || cf == "chain" || cf == "batches") return BigEndian64(key);
+  if (cf.rfind("by_", 0) == 0 && key.size() >= 8) return BigEndian64(key.substr(key.size() - 8));
+  if (cf == "dedup") return BigEndian64(value);
+  if (cf == "merkle" && key.size() == 9) {
+    // node (level, index) completes with leaf (index + 1) << level
+    return (BigEndian64(key.substr(1)) + 1) << static_cast<unsigned char>(key[0]);
+  }
+  return 0;  // meta (head, org numbers) and default: added per write below
+}
+
+Layout ReadLayout(const std::string& store) {
+  Layout l;
+  rocksdb::LoadLatestOptions(rocksdb::ConfigOptions(), store, &l.db, &l.cfs);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(l.db, store, l.cfs, &handles, &db);
+  if (!s.ok()) Die("cannot open store: " + s.ToString());
+  for (size_t i = 0; i < l.cfs.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const uint64_t seq =
+          SeqOf(l.cfs[i].name, it->key().ToStringView(), it->value().ToStringView());
+      if (seq == 0) continue;
+      l.entries.push_back(
+          {seq, static_cast<uint32_t>(i), it->key().ToString(), it->value().ToString()});
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  std::stable_sort(l.entries.begin(), l.entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+  return l;
+}
+
+struct LayoutRun {
+  double seconds;
+  double entries_per_record;
+};
+
+// Appends the entries of the column families in `keep` (all when empty) but
+// those in `drop` the way BatchWriter groups them: 1,000 records per
+// WriteBatch, the write's dedup keys sorted, one meta head per write.
+LayoutRun AppendLayout(const std::string& path, const Layout& l,
+                       const std::vector<std::string>& keep,
+                       const std::vector<std::string>& drop = {}) {
+  rocksdb::DBOptions dbo = l.db;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::Open(dbo, path, l.cfs, &handles, &db).ok()) Die("cannot create layout db");
+  auto listed = [&](const std::vector<std::string>& names, uint32_t cf) {
+    return std::find(names.begin(), names.end(), l.cfs[cf].name) != names.end();
+  };
+  auto kept = [&](uint32_t cf) { return (keep.empty() || listed(keep, cf)) && !listed(drop, cf); };
+  uint32_t meta = 0, dedup = 0;
+  for (uint32_t i = 0; i < l.cfs.size(); ++i) {
+    if (l.cfs[i].name == "meta") meta = i;
+    if (l.cfs[i].name == "dedup") dedup = i;
+  }
+  const std::string head(40, 'h');
+  size_t written = 0, records = 0;
+  auto start = Clock::now();
+  rocksdb::WriteBatch batch;
+  std::vector<const Entry*> dedup_keys;
+  auto write = [&] {
+    std::sort(dedup_keys.begin(), dedup_keys.end(),
+              [](const Entry* a, const Entry* b) { return a->key < b->key; });
+    for (const Entry* e : dedup_keys) batch.Put(handles[dedup], e->key, e->value);
+    written += dedup_keys.size();
+    dedup_keys.clear();
+    batch.Put(handles[meta], "head", head);
+    if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) Die("layout write failed");
+    batch.Clear();
+  };
+  uint64_t last_seq = 0;
+  for (const Entry& e : l.entries) {
+    if (e.seq != last_seq) {
+      if (records > 0 && records % 1000 == 0) write();
+      ++records;
+      last_seq = e.seq;
+    }
+    if (!kept(e.cf)) continue;
+    if (e.cf == dedup) {
+      dedup_keys.push_back(&e);
+      continue;
+    }
+    batch.Put(handles[e.cf], e.key, e.value);
+    ++written;
+  }
+  write();
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  return {secs, static_cast<double>(written) / static_cast<double>(records)};
+}
+
 // ---- (c) the I/O floor ----
 
 double ReadFile(const std::string& path) {
@@ -284,7 +422,11 @@ int main(int argc, char** argv) {
   std::printf("events=%zu\ninput_bytes=%llu\nbytes_per_event_json=%.1f\n", a.events,
               static_cast<unsigned long long>(bytes), static_cast<double>(bytes) / a.events);
 
-  std::vector<double> ingest_s, raw_s, read_s;
+  // The entries the issue requires at least: the log, the event-time index
+  // per org, the user and app indexes, idempotency (issue 2 "Store").
+  const std::vector<std::string> kIssueMinimum = {"log", "by_org", "by_user", "by_app", "dedup"};
+  std::vector<double> ingest_s, raw_s, read_s, layout_s, minimum_s, without_s;
+  LayoutRun layout_run{}, minimum_run{}, without_run{};
   long peak_rss_kb = 0;
   std::string store;
   for (int run = 0; run < a.runs; ++run) {
@@ -298,6 +440,22 @@ int main(int argc, char** argv) {
     std::string raw = a.dir + "/raw" + std::to_string(run);
     raw_s.push_back(RawAppend(raw, so, values));
     fs::remove_all(raw);
+    {
+      const Layout layout = ReadLayout(store);
+      layout_run = AppendLayout(raw, layout, {});
+      layout_s.push_back(layout_run.seconds);
+      fs::remove_all(raw);
+      minimum_run = AppendLayout(raw, layout, kIssueMinimum);
+      minimum_s.push_back(minimum_run.seconds);
+      fs::remove_all(raw);
+      if (!a.without.empty()) {
+        without_run = AppendLayout(raw, layout, {}, a.without);
+        without_s.push_back(without_run.seconds);
+        fs::remove_all(raw);
+      }
+    }
+    std::printf("run%d_layout_append_s=%.3f\nrun%d_minimum_layout_append_s=%.3f\n", run,
+                layout_s.back(), run, minimum_s.back());
     std::printf("run%d_ingest_s=%.3f\nrun%d_raw_append_s=%.3f\n", run, ingest_s.back(), run,
                 raw_s.back());
     std::fflush(stdout);
@@ -312,6 +470,21 @@ int main(int argc, char** argv) {
               *std::min_element(raw_s.begin(), raw_s.end()),
               *std::max_element(raw_s.begin(), raw_s.end()));
   std::printf("read_file_s_median=%.3f\n", rd);
+  const double lay = Median(layout_s), lay_min = Median(minimum_s);
+  std::printf("layout_entries_per_event=%.2f\nlayout_append_s_median=%.3f (min %.3f, max %.3f)\n",
+              layout_run.entries_per_record, lay,
+              *std::min_element(layout_s.begin(), layout_s.end()),
+              *std::max_element(layout_s.begin(), layout_s.end()));
+  std::printf("minimum_layout_entries_per_event=%.2f\nminimum_layout_append_s_median=%.3f\n",
+              minimum_run.entries_per_record, lay_min);
+  std::printf("ceiling_store_layout=%.2f\nceiling_minimum_layout=%.2f\n", raw / lay, raw / lay_min);
+  if (!without_s.empty()) {
+    const double lay_without = Median(without_s);
+    std::printf("without_entries_per_event=%.2f\nwithout_append_s_median=%.3f\n",
+                without_run.entries_per_record, lay_without);
+    std::printf("ceiling_without=%.2f\n", raw / lay_without);
+  }
+  std::printf("ingest_vs_layout_append=%.2f\n", lay / ing);
   std::printf("ingest_events_per_s=%.0f\ningest_mb_per_s=%.1f\n", a.events / ing, mb / ing);
   std::printf("raw_append_events_per_s=%.0f\nread_file_mb_per_s=%.1f\n", a.events / raw, mb / rd);
   std::printf("ingest_peak_rss_mb=%.1f\n", peak_rss_kb / 1024.0);

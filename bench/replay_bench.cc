@@ -2,6 +2,13 @@
 // measured in one run (shared/perf.md). On a generated store (one large org,
 // many small ones):
 //   raw_scan   iterate the store's `log` column family reading every value
+//   checked_scan   the same iteration, each value also through the FlatBuffers
+//              Verifier (issue 2: every read from disk), nothing else
+//   verified_scan  the same iteration, each value decoded by DecodeRecord
+//              (Verifier, then the owned Event the replay works on)
+//   store_scan every event through Store::ScanEvents in fold order with
+//              read-ahead, as replay reads them, and nothing else: the floor
+//              of any replay on this store before fold, rules and output
 //   replay     `authtrail replay` (five decision columns, output to /dev/null)
 //   diff       `authtrail diff --from api2014 --to sep2025`
 //   explain    in-process latency of explaining random api.call events, without
@@ -19,11 +26,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "schemas/authtrail_generated.h"
+#include "schemas/record_codec.h"
 #include "store/store.h"
 #include "tools/explain.h"
 
@@ -114,8 +124,21 @@ std::string PrepareStore(const Args& a) {
   return store;
 }
 
-// (baseline) every value of the log column family, read in key order.
-std::pair<double, uint64_t> RawScan(const std::string& store) {
+enum class ScanWork { kNone, kVerifier, kDecode };
+
+// Runs the FlatBuffers Verifier on an aligned copy of `value` (RocksDB hands
+// out values at any address), as DecodeRecord does first.
+bool PassesVerifier(rocksdb::Slice value) {
+  thread_local std::vector<uint64_t> copy;
+  copy.resize(value.size() / sizeof(uint64_t) + 1);
+  std::memcpy(copy.data(), value.data(), value.size());
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(copy.data()), value.size());
+  return fb::VerifyRecordBuffer(verifier);
+}
+
+// (baseline) every value of the log column family, read in key order, and
+// with `work` also verified (checked_scan) or decoded (verified_scan).
+std::pair<double, uint64_t> RawScan(const std::string& store, ScanWork work = ScanWork::kNone) {
   rocksdb::DBOptions dbo;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   if (!rocksdb::LoadLatestOptions(rocksdb::ConfigOptions(), store, &dbo, &cfs).ok()) Die("options");
@@ -132,6 +155,10 @@ std::pair<double, uint64_t> RawScan(const std::string& store) {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++n;
       bytes += it->value().size();
+      const bool bad =
+          (work == ScanWork::kVerifier && !PassesVerifier(it->value())) ||
+          (work == ScanWork::kDecode && !DecodeRecord(it->value().ToStringView()).ok());
+      if (bad) Die("corrupt record");
     }
   }
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -139,6 +166,23 @@ std::pair<double, uint64_t> RawScan(const std::string& store) {
   delete db;
   if (bytes == 0) Die("empty log");
   return {secs, n};
+}
+
+// Every event in fold order through the store's own read path.
+double StoreScan(const std::string& store) {
+  auto st = store::Store::Open(store, store::StoreOptions{});
+  if (!st.ok()) Die(st.status().ToString());
+  store::ScanFilter f;
+  f.read_ahead = true;
+  uint64_t n = 0;
+  auto start = Clock::now();
+  Status s = (*st)->ScanEvents(f, [&](uint64_t, const Event&) {
+    ++n;
+    return Status::Ok();
+  });
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!s.ok() || n == 0) Die("store scan failed: " + s.ToString());
+  return secs;
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -190,7 +234,7 @@ double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
 int main(int argc, char** argv) {
   Args a = ParseArgs(argc, argv);
   std::string store = PrepareStore(a);
-  std::vector<double> raw_s, replay_s;
+  std::vector<double> raw_s, replay_s, checked_s, verified_s, store_s;
   uint64_t records = 0;
   long replay_rss = 0;
   for (int r = 0; r < a.runs; ++r) {
@@ -200,7 +244,12 @@ int main(int argc, char** argv) {
     ProcessRun rp = RunTool(a.authtrail, {"replay", "--db", store});
     replay_s.push_back(rp.seconds);
     replay_rss = std::max(replay_rss, rp.peak_rss_kb);
+    checked_s.push_back(RawScan(store, ScanWork::kVerifier).first);
+    verified_s.push_back(RawScan(store, ScanWork::kDecode).first);
+    store_s.push_back(StoreScan(store));
     std::printf("run%d_raw_scan_s=%.3f\nrun%d_replay_s=%.3f\n", r, secs, r, rp.seconds);
+    std::printf("run%d_checked_scan_s=%.3f\nrun%d_verified_scan_s=%.3f\nrun%d_store_scan_s=%.3f\n",
+                r, checked_s.back(), r, verified_s.back(), r, store_s.back());
     std::fflush(stdout);
   }
   ProcessRun diff =
@@ -212,6 +261,16 @@ int main(int argc, char** argv) {
               *std::min_element(replay_s.begin(), replay_s.end()),
               *std::max_element(replay_s.begin(), replay_s.end()), records / rep);
   std::printf("replay_peak_rss_mb=%.1f\ndiff_s=%.3f\n", replay_rss / 1024.0, diff.seconds);
+  const double checked = Median(checked_s), verified = Median(verified_s),
+               scanned = Median(store_s);
+  std::printf("checked_scan_s_median=%.3f\nverified_scan_s_median=%.3f\nstore_scan_s_median=%.3f\n",
+              checked, verified, scanned);
+  // The best replay_vs_raw_scan a replay can reach when it does nothing but
+  // run the Verifier (ceiling_checked), verify and decode (ceiling_verified),
+  // or read through the store in fold order (ceiling_store_scan).
+  std::printf("ceiling_checked=%.2f\nceiling_verified=%.2f\nceiling_store_scan=%.2f\n",
+              raw / checked, raw / verified, raw / scanned);
+  std::printf("replay_vs_store_scan=%.2f\n", scanned / rep);
   ClearCheckpoints(store);
   ExplainLatency(a, store, "explain_no_snapshots");
   ProcessRun snap = RunTool(a.authtrail, {"snapshot", "--db", store, "--every", "2000"});
