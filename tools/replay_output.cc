@@ -37,78 +37,7 @@ const Decision& DecisionOf(const ReplayLine& line, const ColumnSpec& c) {
 
 namespace {
 
-// Rule flags and FLAG_AMBIGUITY:<A#>, sorted.
-std::vector<std::string> AllFlags(const Decision& d) {
-  std::vector<std::string> out;
-  for (auto name : replay::FlagNames(d.flags)) out.emplace_back(name);
-  for (int i = 0; i < replay::kReadingIdCount; ++i) {
-    auto id = static_cast<replay::ReadingId>(i);
-    if (d.ambiguity & replay::Bit(id)) {
-      out.push_back("FLAG_AMBIGUITY:" + std::string(replay::ReadingIdName(id)));
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-void AppendStringList(const char* key, const std::vector<std::string>& items, std::string* out) {
-  if (items.empty()) return;
-  *out += ",\"";
-  *out += key;
-  *out += "\":[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) *out += ',';
-    AppendJsonString(items[i], out);
-  }
-  *out += ']';
-}
-
-void AppendField(const char* key, std::string_view value, std::string* out) {
-  *out += ",\"";
-  *out += key;
-  *out += "\":";
-  AppendJsonString(value, out);
-}
-
-std::vector<std::string> ReadingNames(uint32_t bits) {
-  std::vector<std::string> out;
-  for (int i = 0; i < replay::kReadingIdCount; ++i) {
-    auto id = static_cast<replay::ReadingId>(i);
-    if (bits & replay::Bit(id)) out.emplace_back(replay::ReadingIdName(id));
-  }
-  return out;
-}
-
 std::string ReasonText(const Decision& d) { return std::string(replay::ReasonName(d.reason)); }
-
-}  // namespace
-
-void AppendDecisionJson(const Decision& d, std::string* out) {
-  *out += "{\"decision\":\"";
-  *out += replay::VerdictName(d.verdict);
-  *out += "\",\"reason\":\"";
-  *out += replay::ReasonName(d.reason);
-  *out += '"';
-  if (d.cause) AppendField("cause", replay::RevokeCauseName(*d.cause), out);
-  if (d.clause != replay::Clause::kNone) AppendField("clause", replay::ClauseName(d.clause), out);
-  std::vector<std::string> also;
-  for (auto r : d.also_denied_by) also.emplace_back(replay::ReasonName(r));
-  AppendStringList("also_denied_by", also, out);
-  AppendStringList("flags", AllFlags(d), out);
-  AppendStringList("readings", ReadingNames(d.readings), out);
-  if (d.ux_message != nullptr) AppendField("ux_message", d.ux_message, out);
-  if (d.if_enforced) {
-    *out += ",\"if_enforced\":";
-    AppendDecisionJson(*d.if_enforced, out);
-  }
-  if (d.if_not_enforced) {
-    *out += ",\"if_not_enforced\":";
-    AppendDecisionJson(*d.if_not_enforced, out);
-  }
-  *out += '}';
-}
-
-namespace {
 
 std::vector<std::string> LineFlags(const ReplayLine& line) {
   std::vector<std::string> out;
@@ -128,29 +57,7 @@ std::string Outcome(const Event& e) { return e.outcome ? fb::EnumNameOutcome(*e.
 
 }  // namespace
 
-void AppendReplayJson(const Event& e, const ReplayLine& line,
-                      const std::vector<ColumnSpec>& columns, std::string* out) {
-  *out += "{\"seq\":" + std::to_string(line.seq);
-  if (e.id) AppendField("id", *e.id, out);
-  AppendField("ts", FormatOutput(e.ts), out);
-  AppendField("org", e.org, out);
-  AppendField("kind", KindName(e.kind), out);
-  if (e.user) AppendField("user", *e.user, out);
-  if (e.app) AppendField("app", *e.app, out);
-  if (line.flow) AppendField("flow", *line.flow, out);
-  if (e.outcome) AppendField("recorded", Outcome(e), out);
-  AppendField("as_of", AsOfName(line), out);
-  *out += ",\"decisions\":{";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i) *out += ',';
-    AppendJsonString(columns[i].name, out);
-    *out += ':';
-    AppendDecisionJson(DecisionOf(line, columns[i]), out);
-  }
-  *out += '}';
-  AppendStringList("flags", LineFlags(line), out);
-  *out += '}';
-}
+// AppendDecisionJson and AppendReplayJson: tools/replay_json.cc.
 
 // ---- CSV ----
 

@@ -21,7 +21,7 @@ Result<std::vector<ColumnSpec>> ParseRules(const std::string& list);
 
 const replay::Decision& DecisionOf(const replay::ReplayLine& line, const ColumnSpec& c);
 
-// One JSON object of a decision (cli.md key order).
+// One JSON object of a decision (cli.md key order). tools/replay_json.cc.
 void AppendDecisionJson(const replay::Decision& d, std::string* out);
 // One replay line as JSON (no trailing newline).
 void AppendReplayJson(const Event& e, const replay::ReplayLine& line,
