@@ -102,7 +102,7 @@ void AppendReplayCsv(const Event& e, const ReplayLine& line, const std::vector<C
                                     std::string(KindName(e.kind)),
                                     e.user.value_or(""),
                                     e.app.value_or(""),
-                                    line.flow.value_or(""),
+                                    std::string(line.flow.value_or("")),
                                     Outcome(e),
                                     AsOfName(line)};
   for (const auto& c : columns) {
