@@ -23,6 +23,8 @@ using replay::RuleSet;
 
 namespace {
 
+constexpr int kOutcomeCount = static_cast<int>(Outcome::MAX) + 1;
+
 std::string Quoted(std::string_view s) {
   std::string out;
   AppendJsonString(s, &out);
@@ -52,6 +54,7 @@ struct Literals {
   std::array<std::string, replay::kReadingIdCount> reading;      // "A3"
   std::vector<FlagLiteral> flags;                                // sorted by name
   std::array<std::string, kKindCount> kind;                      // ,"kind":"api.call"
+  std::array<std::string, kOutcomeCount> recorded;               // ,"recorded":"success"
   std::array<std::string, replay::kRuleSetCount> as_of;          // ,"as_of":"pre2014"
   std::string as_of_indeterminate;                               // ,"as_of":"indeterminate"
   std::array<std::string, replay::kRuleSetCount> column_key;     // "pre2014":
@@ -103,6 +106,9 @@ void BuildDecisionLiterals(Literals* l) {
 
 void BuildLineLiterals(Literals* l) {
   for (int k = 0; k < kKindCount; ++k) l->kind[k] = Field("kind", KindName(static_cast<Kind>(k)));
+  for (int o = 0; o < kOutcomeCount; ++o) {
+    l->recorded[o] = Field("recorded", fb::EnumNameOutcome(static_cast<Outcome>(o)));
+  }
   for (int i = 0; i < replay::kRuleSetCount; ++i) {
     std::string_view name = replay::RuleSetName(static_cast<RuleSet>(i));
     l->as_of[i] = Field("as_of", name);
@@ -121,6 +127,8 @@ void BuildLineLiterals(Literals* l) {
   }
 }
 
+// Fetched once per line and handed down: the static's guard check is not free
+// at a few dozen uses per line.
 const Literals& L() {
   static const Literals kLiterals = [] {
     Literals l;
@@ -157,34 +165,33 @@ class ListWriter {
   bool empty_ = true;
 };
 
-void AppendAlsoDeniedBy(const Decision& d, std::string* out) {
+void AppendAlsoDeniedBy(const Literals& l, const Decision& d, std::string* out) {
   ListWriter list(",\"also_denied_by\":[", out);
-  for (replay::Reason r : d.also_denied_by) list.Add(L().reason[static_cast<size_t>(r)]);
+  for (replay::Reason r : d.also_denied_by) list.Add(l.reason[static_cast<size_t>(r)]);
   list.Close();
 }
 
 // Rule flags and FLAG_AMBIGUITY:<A#>, sorted by name.
-void AppendFlags(const Decision& d, std::string* out) {
+void AppendFlags(const Literals& l, const Decision& d, std::string* out) {
   if (d.flags == 0 && d.ambiguity == 0) return;
   ListWriter list(",\"flags\":[", out);
-  for (const FlagLiteral& f : L().flags) {
+  for (const FlagLiteral& f : l.flags) {
     if ((d.flags & f.flag) || (d.ambiguity & f.ambiguity)) list.Add(f.quoted);
   }
   list.Close();
 }
 
-void AppendReadings(uint32_t bits, std::string* out) {
+void AppendReadings(const Literals& l, uint32_t bits, std::string* out) {
   if (bits == 0) return;
   ListWriter list(",\"readings\":[", out);
   for (int i = 0; i < replay::kReadingIdCount; ++i) {
-    if (bits & replay::Bit(static_cast<replay::ReadingId>(i))) list.Add(L().reading[i]);
+    if (bits & replay::Bit(static_cast<replay::ReadingId>(i))) list.Add(l.reading[i]);
   }
   list.Close();
 }
 
 // The column's key: the precomputed one for the five names ParseRules gives.
-void AppendColumnKey(const ColumnSpec& c, std::string* out) {
-  const Literals& l = L();
+void AppendColumnKey(const Literals& l, const ColumnSpec& c, std::string* out) {
   std::string_view canonical = c.as_of ? "as-of" : replay::RuleSetName(c.rule_set);
   if (c.name != canonical) {
     AppendJsonString(c.name, out);
@@ -209,72 +216,77 @@ void AppendTs(MicrosUtc ts, std::string* out) {
   out->push_back('"');
 }
 
-void AppendKind(Kind k, std::string* out) {
+void AppendKind(const Literals& l, Kind k, std::string* out) {
   if (static_cast<int>(k) < kKindCount) {
-    out->append(L().kind[static_cast<size_t>(k)]);
+    out->append(l.kind[static_cast<size_t>(k)]);
   } else {
     AppendField(",\"kind\":", KindName(k), out);
   }
 }
 
-// Only a corrupt record could hold an undeclared outcome; it prints as before.
-void AppendRecorded(Outcome o, std::string* out) {
-  AppendField(",\"recorded\":", fb::EnumNameOutcome(o), out);
+void AppendRecorded(const Literals& l, Outcome o, std::string* out) {
+  if (static_cast<int>(o) < kOutcomeCount) {
+    out->append(l.recorded[static_cast<size_t>(o)]);
+  } else {  // only a corrupt record: printed as before
+    AppendField(",\"recorded\":", fb::EnumNameOutcome(o), out);
+  }
 }
 
-void AppendAsOf(const ReplayLine& line, std::string* out) {
+void AppendAsOf(const Literals& l, const ReplayLine& line, std::string* out) {
   auto rs = line.decisions.as_of_rule_set;
-  out->append(rs ? L().as_of[static_cast<size_t>(*rs)] : L().as_of_indeterminate);
+  out->append(rs ? l.as_of[static_cast<size_t>(*rs)] : l.as_of_indeterminate);
 }
 
-void AppendDecisions(const ReplayLine& line, const std::vector<ColumnSpec>& columns,
-                     std::string* out) {
+void AppendDecision(const Literals& l, const Decision& d, std::string* out) {
+  out->append(l.decision_open[static_cast<size_t>(d.verdict)]);
+  out->append(l.reason_close[static_cast<size_t>(d.reason)]);
+  if (d.cause) out->append(l.cause[static_cast<size_t>(*d.cause)]);
+  out->append(l.clause[static_cast<size_t>(d.clause)]);
+  AppendAlsoDeniedBy(l, d, out);
+  AppendFlags(l, d, out);
+  AppendReadings(l, d.readings, out);
+  if (d.ux_message != nullptr) AppendField(",\"ux_message\":", d.ux_message, out);
+  if (d.if_enforced) {
+    out->append(",\"if_enforced\":");
+    AppendDecision(l, *d.if_enforced, out);
+  }
+  if (d.if_not_enforced) {
+    out->append(",\"if_not_enforced\":");
+    AppendDecision(l, *d.if_not_enforced, out);
+  }
+  out->push_back('}');
+}
+
+void AppendDecisions(const Literals& l, const ReplayLine& line,
+                     const std::vector<ColumnSpec>& columns, std::string* out) {
   out->append(",\"decisions\":{");
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) out->push_back(',');
-    AppendColumnKey(columns[i], out);
-    AppendDecisionJson(DecisionOf(line, columns[i]), out);
+    AppendColumnKey(l, columns[i], out);
+    AppendDecision(l, DecisionOf(line, columns[i]), out);
   }
   out->push_back('}');
 }
 
 }  // namespace
 
-void AppendDecisionJson(const Decision& d, std::string* out) {
-  const Literals& l = L();
-  out->append(l.decision_open[static_cast<size_t>(d.verdict)]);
-  out->append(l.reason_close[static_cast<size_t>(d.reason)]);
-  if (d.cause) out->append(l.cause[static_cast<size_t>(*d.cause)]);
-  out->append(l.clause[static_cast<size_t>(d.clause)]);
-  AppendAlsoDeniedBy(d, out);
-  AppendFlags(d, out);
-  AppendReadings(d.readings, out);
-  if (d.ux_message != nullptr) AppendField(",\"ux_message\":", d.ux_message, out);
-  if (d.if_enforced) {
-    out->append(",\"if_enforced\":");
-    AppendDecisionJson(*d.if_enforced, out);
-  }
-  if (d.if_not_enforced) {
-    out->append(",\"if_not_enforced\":");
-    AppendDecisionJson(*d.if_not_enforced, out);
-  }
-  out->push_back('}');
-}
+void AppendDecisionJson(const Decision& d, std::string* out) { AppendDecision(L(), d, out); }
 
 void AppendReplayJson(const Event& e, const ReplayLine& line,
                       const std::vector<ColumnSpec>& columns, std::string* out) {
+  const Literals& l = L();
   AppendSeq(line.seq, out);
   if (e.id) AppendField(",\"id\":", *e.id, out);
   AppendTs(e.ts, out);
   AppendField(",\"org\":", e.org, out);
-  AppendKind(e.kind, out);
+  AppendKind(l, e.kind, out);
   if (e.user) AppendField(",\"user\":", *e.user, out);
   if (e.app) AppendField(",\"app\":", *e.app, out);
   if (line.flow) AppendField(",\"flow\":", *line.flow, out);
-  if (e.outcome) AppendRecorded(*e.outcome, out);
-  AppendAsOf(line, out);
-  AppendDecisions(line, columns, out);
-  out->append(L().line_flags[line.line_flags & 3u]);
+  if (e.outcome) AppendRecorded(l, *e.outcome, out);
+  AppendAsOf(l, line, out);
+  AppendDecisions(l, line, columns, out);
+  out->append(l.line_flags[line.line_flags & 3u]);
   out->push_back('}');
 }
 
