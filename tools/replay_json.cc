@@ -57,8 +57,6 @@ struct Literals {
   std::array<std::string, kOutcomeCount> recorded;               // ,"recorded":"success"
   std::array<std::string, replay::kRuleSetCount> as_of;          // ,"as_of":"pre2014"
   std::string as_of_indeterminate;                               // ,"as_of":"indeterminate"
-  std::array<std::string, replay::kRuleSetCount> column_key;     // "pre2014":
-  std::string as_of_column_key;                                  // "as-of":
   std::array<std::string, 4> line_flags;                         // by LineFlag bits
 };
 
@@ -112,10 +110,8 @@ void BuildLineLiterals(Literals* l) {
   for (int i = 0; i < replay::kRuleSetCount; ++i) {
     std::string_view name = replay::RuleSetName(static_cast<RuleSet>(i));
     l->as_of[i] = Field("as_of", name);
-    l->column_key[i] = Quoted(name) + ':';
   }
   l->as_of_indeterminate = Field("as_of", "indeterminate");
-  l->as_of_column_key = Quoted("as-of") + ':';
   for (uint32_t bits = 1; bits < l->line_flags.size(); ++bits) {
     std::string list;
     if (bits & replay::kRecordedAllowPredictedDeny) list += Quoted("RECORDED_ALLOW_PREDICTED_DENY");
@@ -190,15 +186,14 @@ void AppendReadings(const Literals& l, uint32_t bits, std::string* out) {
   list.Close();
 }
 
-// The column's key: the precomputed one for the five names ParseRules gives.
-void AppendColumnKey(const Literals& l, const ColumnSpec& c, std::string* out) {
-  std::string_view canonical = c.as_of ? "as-of" : replay::RuleSetName(c.rule_set);
-  if (c.name != canonical) {
-    AppendJsonString(c.name, out);
-    out->push_back(':');
+// The column's key: the one ParseRules quoted, else quoted here.
+void AppendColumnKey(const ColumnSpec& c, std::string* out) {
+  if (!c.json_key.empty()) {
+    out->append(c.json_key);
     return;
   }
-  out->append(c.as_of ? l.as_of_column_key : l.column_key[static_cast<size_t>(c.rule_set)]);
+  AppendJsonString(c.name, out);
+  out->push_back(':');
 }
 
 void AppendSeq(uint64_t seq, std::string* out) {
@@ -208,11 +203,11 @@ void AppendSeq(uint64_t seq, std::string* out) {
   out->append(buf, end);
 }
 
-// The timestamp needs no escaping: FormatOutput writes digits, "-:.TZ" (or
+// The timestamp needs no escaping: AppendOutput writes digits, "-:.TZ" (or
 // "out-of-range-time").
 void AppendTs(MicrosUtc ts, std::string* out) {
   out->append(",\"ts\":\"");
-  out->append(FormatOutput(ts));
+  AppendOutput(ts, out);
   out->push_back('"');
 }
 
@@ -262,7 +257,7 @@ void AppendDecisions(const Literals& l, const ReplayLine& line,
   out->append(",\"decisions\":{");
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) out->push_back(',');
-    AppendColumnKey(l, columns[i], out);
+    AppendColumnKey(columns[i], out);
     AppendDecision(l, DecisionOf(line, columns[i]), out);
   }
   out->push_back('}');

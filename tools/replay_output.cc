@@ -17,10 +17,13 @@ Result<std::vector<ColumnSpec>> ParseRules(const std::string& list) {
     size_t comma = list.find(',', start);
     std::string id =
         list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string key;
+    AppendJsonString(id, &key);
+    key += ':';
     if (id == "as-of") {
-      out.push_back({true, RuleSet::kPre2014, id});
+      out.push_back({true, RuleSet::kPre2014, id, key});
     } else if (auto rs = replay::RuleSetFromName(id)) {
-      out.push_back({false, *rs, id});
+      out.push_back({false, *rs, id, key});
     } else {
       return Status::InvalidArgument("--rules: unknown rule set '" + id +
                                      "' (use as-of, pre2014, api2014, sep2025, dec2025)");

@@ -14,6 +14,9 @@ struct ColumnSpec {
   bool as_of = false;
   replay::RuleSet rule_set = replay::RuleSet::kPre2014;
   std::string name;  // "as-of", "pre2014", ...
+  // `"name":` as a JSON key (ParseRules fills it; when empty, the JSON
+  // writer quotes `name` itself).
+  std::string json_key;
 };
 
 // Parses --rules (comma-separated; default all five). kInvalidArgument on an unknown id.
