@@ -40,8 +40,6 @@ const Decision& DecisionOf(const ReplayLine& line, const ColumnSpec& c) {
 
 namespace {
 
-std::string ReasonText(const Decision& d) { return std::string(replay::ReasonName(d.reason)); }
-
 std::vector<std::string> LineFlags(const ReplayLine& line) {
   std::vector<std::string> out;
   if (line.line_flags & replay::kRecordedAllowPredictedDeny)
@@ -90,12 +88,24 @@ std::string CsvHeader(const std::vector<ColumnSpec>& columns) {
   return h + ",flags\n";
 }
 
-std::string ShortDecision(const Decision& d) {
+namespace {
+void AppendShortDecision(const Decision& d, std::string* out) {
   if (d.verdict != replay::Verdict::kIndeterminate) {
-    return std::string(replay::VerdictName(d.verdict)) + " " + ReasonText(d);
+    out->append(replay::VerdictName(d.verdict)).append(" ").append(replay::ReasonName(d.reason));
+    return;
   }
-  return "indeterminate (enforced: " + ShortDecision(*d.if_enforced) +
-         "; not enforced: " + ShortDecision(*d.if_not_enforced) + ")";
+  out->append("indeterminate (enforced: ");
+  AppendShortDecision(*d.if_enforced, out);
+  out->append("; not enforced: ");
+  AppendShortDecision(*d.if_not_enforced, out);
+  out->push_back(')');
+}
+}  // namespace
+
+std::string ShortDecision(const Decision& d) {
+  std::string out;
+  AppendShortDecision(d, &out);
+  return out;
 }
 
 namespace {
@@ -146,10 +156,25 @@ void AppendReplayCsv(const Event& e, const ReplayLine& line, const std::vector<C
 // ---- table ----
 
 namespace {
-void Pad(std::string_view s, size_t width, std::string* out) {
-  *out += s;
-  if (s.size() < width) out->append(width - s.size(), ' ');
+// Pads what was appended since `start` to `width`, then one space.
+void PadFrom(size_t start, size_t width, std::string* out) {
+  size_t n = out->size() - start;
+  if (n < width) out->append(width - n, ' ');
   *out += ' ';
+}
+
+void Pad(std::string_view s, size_t width, std::string* out) {
+  size_t start = out->size();
+  *out += s;
+  PadFrom(start, width, out);
+}
+
+// The timestamp to the second: "YYYY-MM-DDTHH:MM:SSZ".
+void AppendSeconds(MicrosUtc ts, std::string* out) {
+  size_t start = out->size();
+  AppendOutput(ts, out);
+  out->resize(start + std::min<size_t>(out->size() - start, 19));
+  out->push_back('Z');
 }
 }  // namespace
 
@@ -167,12 +192,19 @@ std::string TableHeader(const std::vector<ColumnSpec>& columns) {
 
 void AppendReplayTable(const Event& e, const ReplayLine& line,
                        const std::vector<ColumnSpec>& columns, std::string* out) {
+  // Cells are written in place and padded (no string per cell).
   Pad(std::to_string(line.seq), 8, out);
-  Pad(FormatOutput(e.ts).substr(0, 19) + "Z", 20, out);
+  size_t start = out->size();
+  AppendSeconds(e.ts, out);
+  PadFrom(start, 20, out);
   Pad(KindName(e.kind), 15, out);
-  Pad(e.user.value_or("-"), 18, out);
-  Pad(e.app.value_or("-"), 20, out);
-  for (const auto& c : columns) Pad(ShortDecision(DecisionOf(line, c)), 40, out);
+  Pad(e.user ? std::string_view(*e.user) : "-", 18, out);
+  Pad(e.app ? std::string_view(*e.app) : "-", 20, out);
+  for (const auto& c : columns) {
+    start = out->size();
+    AppendShortDecision(DecisionOf(line, c), out);
+    PadFrom(start, 40, out);
+  }
   for (const auto& f : LineFlags(line)) *out += f + " ";
   *out += '\n';
 }
