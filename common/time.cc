@@ -1,5 +1,8 @@
 #include "common/time.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace authtrail {
 namespace {
 
@@ -130,7 +133,8 @@ char* PutDigits(char* p, int64_t v, int width) {
   return p + width;
 }
 
-std::string Format(MicrosUtc t, bool always_fraction) {
+// Writes t at p (room for 32 bytes) and returns the end.
+char* FormatTo(MicrosUtc t, bool always_fraction, char* p) {
   int64_t secs = t / kMicrosPerSecond;
   int64_t frac = t % kMicrosPerSecond;
   if (frac < 0) {
@@ -144,9 +148,10 @@ std::string Format(MicrosUtc t, bool always_fraction) {
     --days;
   }
   Civil c = CivilFromDays(days);
-  char buf[32];
-  char* p = buf;
-  if (c.y < 0 || c.y > 9999) return "out-of-range-time";  // ParseRfc3339 never yields these
+  if (c.y < 0 || c.y > 9999) {  // ParseRfc3339 never yields these
+    constexpr std::string_view kOutOfRange = "out-of-range-time";
+    return std::copy(kOutOfRange.begin(), kOutOfRange.end(), p);
+  }
   p = PutDigits(p, c.y, 4);
   *p++ = '-';
   p = PutDigits(p, c.m, 2);
@@ -163,12 +168,22 @@ std::string Format(MicrosUtc t, bool always_fraction) {
     p = PutDigits(p, frac, 6);
   }
   *p++ = 'Z';
-  return std::string(buf, static_cast<size_t>(p - buf));
+  return p;
+}
+
+std::string Format(MicrosUtc t, bool always_fraction) {
+  char buf[32];
+  return std::string(buf, FormatTo(t, always_fraction, buf));
 }
 
 }  // namespace
 
 std::string FormatCanonical(MicrosUtc t) { return Format(t, true); }
 std::string FormatOutput(MicrosUtc t) { return Format(t, false); }
+
+void AppendOutput(MicrosUtc t, std::string* out) {
+  char buf[32];
+  out->append(buf, FormatTo(t, false, buf));
+}
 
 }  // namespace authtrail

@@ -28,6 +28,8 @@ std::string FormatCanonical(MicrosUtc t);
 // Output form (cli.md): "YYYY-MM-DDTHH:MM:SSZ", with ".ffffff" only when the
 // fraction is non-zero.
 std::string FormatOutput(MicrosUtc t);
+// The same, appended to *out (no temporary string: replay writes one per line).
+void AppendOutput(MicrosUtc t, std::string* out);
 
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);

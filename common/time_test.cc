@@ -33,6 +33,17 @@ TEST(Time, OffsetsAreConvertedToUtc) {
   EXPECT_EQ(MustParse("2014-09-10T00:00:00-07:00"), MustParse("2014-09-10T07:00:00Z"));
 }
 
+TEST(Time, AppendOutputAppendsWhatFormatOutputReturns) {
+  for (MicrosUtc t :
+       {MicrosUtc{0}, MicrosUtc{123456}, MicrosUtc{-1}, MustParse("2025-10-01T09:00:00Z"),
+        MicrosUtc{253402300800000000} /* year 10000 */}) {
+    std::string out = "x";
+    AppendOutput(t, &out);
+    EXPECT_EQ(out, "x" + FormatOutput(t));
+  }
+  EXPECT_EQ(FormatOutput(253402300800000000), "out-of-range-time");
+}
+
 TEST(Time, FractionsUpToMicroseconds) {
   EXPECT_EQ(MustParse("1970-01-01T00:00:00.5Z"), 500000);
   EXPECT_EQ(MustParse("1970-01-01T00:00:00.000001Z"), 1);

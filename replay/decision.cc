@@ -48,6 +48,12 @@ constexpr std::string_view kCauseNames[] = {"user",           "admin_revoke",
                                             "approval_limit", "refresh_policy_expiry",
                                             "block",          "package_uninstall"};
 
+// The counts in decision.h size the tables that are indexed by these enums
+// (tools/replay_json.cc); keep them in step with the name tables.
+static_assert(std::size(kReasonNames) == kReasonCount);
+static_assert(std::size(kClauseNames) == kClauseCount);
+static_assert(std::size(kCauseNames) == kRevokeCauseCount);
+
 struct FlagName {
   Flag flag;
   std::string_view name;

@@ -21,6 +21,7 @@ std::string_view RuleSetName(RuleSet r);  // "pre2014", ...
 std::optional<RuleSet> RuleSetFromName(std::string_view name);
 
 enum class Verdict : uint8_t { kAllow, kDeny, kNotApplicable, kIndeterminate };
+inline constexpr int kVerdictCount = 4;
 std::string_view VerdictName(Verdict v);  // "allow", "deny", "not_applicable", "indeterminate"
 
 // rules.md §4 reason codes.
@@ -53,6 +54,7 @@ enum class Reason : uint8_t {
   kAllowVisualforceException,
   kIndeterminateRolloutWindow,
 };
+inline constexpr int kReasonCount = 27;
 std::string_view ReasonName(Reason r);
 
 // §5 clause ids; kNone for indeterminate objects.
@@ -78,6 +80,7 @@ enum class Clause : uint8_t {
   k13,
   k14,
 };
+inline constexpr int kClauseCount = 20;
 std::string_view ClauseName(Clause c);  // "P1", "9b′" (U+2032), ...
 
 // Revocation causes (rules.md §2.4); `block` and `package_uninstall` come from
@@ -90,6 +93,7 @@ enum class RevokeCauseEx : uint8_t {
   kBlock,
   kPackageUninstall,
 };
+inline constexpr int kRevokeCauseCount = 6;
 std::string_view RevokeCauseName(RevokeCauseEx c);
 
 // Rule flags (bit positions; printed sorted by name).

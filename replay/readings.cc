@@ -80,6 +80,7 @@ std::string_view ReadingIdName(ReadingId r) { return kIdNames[static_cast<size_t
 
 std::vector<ReadingFlip> Flips(const Readings& base) {
   std::vector<ReadingFlip> out;
+  out.reserve(std::size(kToggles));  // one allocation: this runs per decision that read a reading
   for (const Toggle& t : kToggles) {
     Readings flipped = base;
     flipped.*t.field = !(base.*t.field);

@@ -64,19 +64,18 @@ ReplayLine Replayer::Decide(OrgState& state, uint64_t seq, const Event& e) {
   return line;
 }
 
-std::optional<std::string> FlowLabel(const Event& e, std::optional<Flow> lineage_flow) {
+std::optional<std::string_view> FlowLabel(const Event& e, std::optional<Flow> lineage_flow) {
   switch (e.kind) {
     case Kind::kOauthAuthorize:
-      return std::string(fb::EnumNameFlow(*e.flow));
+      return fb::EnumNameFlow(*e.flow);
     case Kind::kOauthToken:
-      return std::string(fb::EnumNameGrant(*e.grant));
+      return fb::EnumNameGrant(*e.grant);
     case Kind::kSoapLogin:
-      return std::string("soap_login");
+      return "soap_login";
     case Kind::kApiCall: {
       Origin origin = e.origin.value_or(e.app ? Origin::oauth : Origin::soap_session);
-      if (origin == Origin::oauth && lineage_flow)
-        return std::string(fb::EnumNameFlow(*lineage_flow));
-      return std::string(fb::EnumNameOrigin(origin));
+      if (origin == Origin::oauth && lineage_flow) return fb::EnumNameFlow(*lineage_flow);
+      return fb::EnumNameOrigin(origin);
     }
     default:
       return std::nullopt;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,7 +30,9 @@ enum LineFlag : uint32_t {
 
 struct ReplayLine {
   uint64_t seq = 0;
-  std::optional<std::string> flow;  // the flow, grant or origin the rules used
+  // The flow, grant or origin the rules used: a name in static storage (no
+  // string built per line).
+  std::optional<std::string_view> flow;
   EventDecisions decisions;
   uint32_t line_flags = 0;          // LineFlag bits
   std::vector<FactSource> sources;  // filled when ReplayOptions::collect_sources
@@ -45,6 +48,11 @@ struct ReplayOptions {
   // facts it read, and keep the facts themselves (explain, evidence). Costs
   // time; off for plain replays.
   bool collect_sources = false;
+};
+
+// std::hash of the org id, as a type of our own (see Replayer::orgs_).
+struct OrgIdHash {
+  size_t operator()(const std::string& org) const { return std::hash<std::string>()(org); }
 };
 
 class Replayer {
@@ -83,12 +91,16 @@ class Replayer {
 
   ReplayOptions options_;
   std::unordered_map<std::string, OrgConstants> constants_;
-  std::unordered_map<std::string, OrgState> orgs_;
+  // A hasher of our own on purpose: libstdc++ takes std::hash<std::string>
+  // for slow and finds a key in a table of up to 20 elements by comparing it
+  // with every key; org ids are all 18 bytes, so each comparison is a full
+  // memcmp (callgrind: ~7 per event on a 20-org store).
+  std::unordered_map<std::string, OrgState, OrgIdHash, std::equal_to<>> orgs_;
 };
 
 // The cli.md `flow` of an access event: the authorize flow or token grant as
 // given; for api.call the lineage's flow when an approval is on record, else
 // the origin; "soap_login" for SOAP; nothing for login.ui.
-std::optional<std::string> FlowLabel(const Event& e, std::optional<Flow> lineage_flow);
+std::optional<std::string_view> FlowLabel(const Event& e, std::optional<Flow> lineage_flow);
 
 }  // namespace authtrail::replay

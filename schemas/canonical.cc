@@ -15,6 +15,7 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace authtrail {
@@ -200,12 +201,32 @@ void AppendEscaped(unsigned char c, std::string* out) {
 
 bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+// The length of the prefix of `s` that needs no escaping, found 8 bytes at a
+// time: ids, org ids and names are short plain ASCII, and replay escapes four
+// of them per output line, where the byte loop alone was the largest single
+// cost of the JSON writer (callgrind). A word test may report a byte that is
+// fine (borrows of the subtraction trick); the byte loop then decides.
+size_t PlainPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  auto has_zero = [](uint64_t w) { return (w - kOnes) & ~w & kHighs; };
+  auto has_below = [](uint64_t w, uint8_t n) { return (w - kOnes * n) & ~w & kHighs; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (has_below(w, 0x20) | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) break;
+  }
+  while (i < s.size() && !NeedsEscape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
+  const size_t plain = PlainPrefix(s);
   size_t run = 0;  // start of the pending run of bytes copied as they are
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = plain; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (!NeedsEscape(c)) continue;
     out->append(s.data() + run, i - run);

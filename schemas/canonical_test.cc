@@ -192,6 +192,35 @@ TEST(JsonString, KeepsDeleteAndNonAsciiRaw) {
   EXPECT_EQ(Json("\x20"), R"(" ")");
 }
 
+// AppendJsonString skips plain bytes 8 at a time: every byte value at every
+// position of a word and of the tail must still be escaped exactly as the
+// byte-by-byte rule says.
+TEST(JsonString, EscapesEveryByteAtEveryPosition) {
+  auto expected = [](std::string_view s) {
+    std::string out = "\"";
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c < 0x20) {
+        std::string one = Json(std::string_view(&ch, 1));  // one byte: checked above
+        out += one.substr(1, one.size() - 2);
+      } else {
+        out += ch;
+      }
+    }
+    return out + '"';
+  };
+  for (size_t pos = 0; pos < 19; ++pos) {
+    for (int c = 0; c < 256; ++c) {
+      std::string s(19, 'x');
+      s[pos] = static_cast<char>(c);
+      ASSERT_EQ(Json(s), expected(s)) << "byte " << c << " at " << pos;
+    }
+  }
+}
+
 TEST(JsonString, AppendsToExistingContent) {
   std::string out = "x=";
   AppendJsonString("a\tb", &out);

@@ -341,6 +341,22 @@ TEST(RecordCodec, RejectsInvalidUtf8AndShortDigests) {
                    "sha256 is not 32 bytes");
 }
 
+// IsValidUtf8 skips ASCII 8 bytes at a time: a bad or a good multi-byte
+// sequence is judged the same at any offset, in a word or in the tail.
+TEST(RecordCodec, Utf8IsCheckedAtEveryOffset) {
+  for (size_t k = 0; k < 20; ++k) {
+    Event e = MakeEvent(Kind::kApiCall, true);
+    e.app = std::string(k, 'a') + "\xC3\xA9" + std::string(k % 9, 'b');  // é
+    EXPECT_TRUE(ValidateEvent(e).ok()) << k;
+    EXPECT_TRUE(DecodeRecord(EncodeRecord({1, e})).ok()) << k;
+    for (const char* bad : {"\xFF", "\xE2\x82"}) {  // a stray byte, a truncated €
+      e.app = std::string(k, 'a') + bad + std::string(k % 9, 'b');
+      EXPECT_EQ(ValidateEvent(e).code(), StatusCode::kInvalidArgument) << k;
+      EXPECT_FALSE(DecodeRecord(EncodeRecord({1, e})).ok()) << k;
+    }
+  }
+}
+
 TEST(RecordCodec, ValidateEventMatchesWhatDecodeAccepts) {
   for (const StoredRecord& r : SampleRecords()) {
     if (const auto* e = std::get_if<Event>(&r.body)) EXPECT_OK(ValidateEvent(*e));

@@ -131,7 +131,7 @@ void PrintText(const Event& e, const replay::ReplayLine& line, const std::vector
   *out += ": " + FormatOutput(e.ts) + " " + std::string(KindName(e.kind)) + " org " + e.org;
   if (e.user) *out += " user " + *e.user;
   if (e.app) *out += " app " + *e.app;
-  if (line.flow) *out += " flow " + *line.flow;
+  if (line.flow) *out += " flow " + std::string(*line.flow);
   if (e.outcome) *out += std::string(" recorded ") + fb::EnumNameOutcome(*e.outcome);
   auto rs = line.decisions.as_of_rule_set;
   *out += "\nrule set in force: " +

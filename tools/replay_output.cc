@@ -17,10 +17,13 @@ Result<std::vector<ColumnSpec>> ParseRules(const std::string& list) {
     size_t comma = list.find(',', start);
     std::string id =
         list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string key;
+    AppendJsonString(id, &key);
+    key += ':';
     if (id == "as-of") {
-      out.push_back({true, RuleSet::kPre2014, id});
+      out.push_back({true, RuleSet::kPre2014, id, key});
     } else if (auto rs = replay::RuleSetFromName(id)) {
-      out.push_back({false, *rs, id});
+      out.push_back({false, *rs, id, key});
     } else {
       return Status::InvalidArgument("--rules: unknown rule set '" + id +
                                      "' (use as-of, pre2014, api2014, sep2025, dec2025)");
@@ -37,79 +40,6 @@ const Decision& DecisionOf(const ReplayLine& line, const ColumnSpec& c) {
 
 namespace {
 
-// Rule flags and FLAG_AMBIGUITY:<A#>, sorted.
-std::vector<std::string> AllFlags(const Decision& d) {
-  std::vector<std::string> out;
-  for (auto name : replay::FlagNames(d.flags)) out.emplace_back(name);
-  for (int i = 0; i < replay::kReadingIdCount; ++i) {
-    auto id = static_cast<replay::ReadingId>(i);
-    if (d.ambiguity & replay::Bit(id)) {
-      out.push_back("FLAG_AMBIGUITY:" + std::string(replay::ReadingIdName(id)));
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-void AppendStringList(const char* key, const std::vector<std::string>& items, std::string* out) {
-  if (items.empty()) return;
-  *out += ",\"";
-  *out += key;
-  *out += "\":[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) *out += ',';
-    AppendJsonString(items[i], out);
-  }
-  *out += ']';
-}
-
-void AppendField(const char* key, std::string_view value, std::string* out) {
-  *out += ",\"";
-  *out += key;
-  *out += "\":";
-  AppendJsonString(value, out);
-}
-
-std::vector<std::string> ReadingNames(uint32_t bits) {
-  std::vector<std::string> out;
-  for (int i = 0; i < replay::kReadingIdCount; ++i) {
-    auto id = static_cast<replay::ReadingId>(i);
-    if (bits & replay::Bit(id)) out.emplace_back(replay::ReadingIdName(id));
-  }
-  return out;
-}
-
-std::string ReasonText(const Decision& d) { return std::string(replay::ReasonName(d.reason)); }
-
-}  // namespace
-
-void AppendDecisionJson(const Decision& d, std::string* out) {
-  *out += "{\"decision\":\"";
-  *out += replay::VerdictName(d.verdict);
-  *out += "\",\"reason\":\"";
-  *out += replay::ReasonName(d.reason);
-  *out += '"';
-  if (d.cause) AppendField("cause", replay::RevokeCauseName(*d.cause), out);
-  if (d.clause != replay::Clause::kNone) AppendField("clause", replay::ClauseName(d.clause), out);
-  std::vector<std::string> also;
-  for (auto r : d.also_denied_by) also.emplace_back(replay::ReasonName(r));
-  AppendStringList("also_denied_by", also, out);
-  AppendStringList("flags", AllFlags(d), out);
-  AppendStringList("readings", ReadingNames(d.readings), out);
-  if (d.ux_message != nullptr) AppendField("ux_message", d.ux_message, out);
-  if (d.if_enforced) {
-    *out += ",\"if_enforced\":";
-    AppendDecisionJson(*d.if_enforced, out);
-  }
-  if (d.if_not_enforced) {
-    *out += ",\"if_not_enforced\":";
-    AppendDecisionJson(*d.if_not_enforced, out);
-  }
-  *out += '}';
-}
-
-namespace {
-
 std::vector<std::string> LineFlags(const ReplayLine& line) {
   std::vector<std::string> out;
   if (line.line_flags & replay::kRecordedAllowPredictedDeny)
@@ -119,45 +49,25 @@ std::vector<std::string> LineFlags(const ReplayLine& line) {
   return out;
 }
 
-std::string AsOfName(const ReplayLine& line) {
+std::string_view AsOfName(const ReplayLine& line) {
   auto rs = line.decisions.as_of_rule_set;
-  return rs ? std::string(replay::RuleSetName(*rs)) : "indeterminate";
+  return rs ? replay::RuleSetName(*rs) : "indeterminate";
 }
-
-std::string Outcome(const Event& e) { return e.outcome ? fb::EnumNameOutcome(*e.outcome) : ""; }
 
 }  // namespace
 
-void AppendReplayJson(const Event& e, const ReplayLine& line,
-                      const std::vector<ColumnSpec>& columns, std::string* out) {
-  *out += "{\"seq\":" + std::to_string(line.seq);
-  if (e.id) AppendField("id", *e.id, out);
-  AppendField("ts", FormatOutput(e.ts), out);
-  AppendField("org", e.org, out);
-  AppendField("kind", KindName(e.kind), out);
-  if (e.user) AppendField("user", *e.user, out);
-  if (e.app) AppendField("app", *e.app, out);
-  if (line.flow) AppendField("flow", *line.flow, out);
-  if (e.outcome) AppendField("recorded", Outcome(e), out);
-  AppendField("as_of", AsOfName(line), out);
-  *out += ",\"decisions\":{";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i) *out += ',';
-    AppendJsonString(columns[i].name, out);
-    *out += ':';
-    AppendDecisionJson(DecisionOf(line, columns[i]), out);
-  }
-  *out += '}';
-  AppendStringList("flags", LineFlags(line), out);
-  *out += '}';
-}
+// AppendDecisionJson and AppendReplayJson: tools/replay_json.cc.
 
 // ---- CSV ----
 
 void AppendCsvCell(std::string_view cell, std::string* out) {
   bool formula = !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' ||
                                    cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r');
-  bool quote = formula || cell.find_first_of(",\"\n\r") != std::string_view::npos;
+  // A plain loop: find_first_of(",\"\n\r") runs a traits search of the set
+  // for every byte, and was most of a CSV row's cost (callgrind).
+  bool quote = formula || std::any_of(cell.begin(), cell.end(), [](char c) {
+                 return c == ',' || c == '"' || c == '\n' || c == '\r';
+               });
   if (!quote) {
     *out += cell;
     return;
@@ -178,49 +88,93 @@ std::string CsvHeader(const std::vector<ColumnSpec>& columns) {
   return h + ",flags\n";
 }
 
-std::string ShortDecision(const Decision& d) {
+namespace {
+void AppendShortDecision(const Decision& d, std::string* out) {
   if (d.verdict != replay::Verdict::kIndeterminate) {
-    return std::string(replay::VerdictName(d.verdict)) + " " + ReasonText(d);
+    out->append(replay::VerdictName(d.verdict)).append(" ").append(replay::ReasonName(d.reason));
+    return;
   }
-  return "indeterminate (enforced: " + ShortDecision(*d.if_enforced) +
-         "; not enforced: " + ShortDecision(*d.if_not_enforced) + ")";
+  out->append("indeterminate (enforced: ");
+  AppendShortDecision(*d.if_enforced, out);
+  out->append("; not enforced: ");
+  AppendShortDecision(*d.if_not_enforced, out);
+  out->push_back(')');
+}
+}  // namespace
+
+std::string ShortDecision(const Decision& d) {
+  std::string out;
+  AppendShortDecision(d, &out);
+  return out;
 }
 
+namespace {
+
+// Writes the cells of one CSV row, with a comma between them.
+class CsvRow {
+ public:
+  explicit CsvRow(std::string* out) : out_(out) {}
+  void Cell(std::string_view cell) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    AppendCsvCell(cell, out_);
+  }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+// Cells go straight into the row (no vector of strings per record).
 void AppendReplayCsv(const Event& e, const ReplayLine& line, const std::vector<ColumnSpec>& columns,
                      std::string* out) {
-  std::vector<std::string> cells = {std::to_string(line.seq),
-                                    e.id.value_or(""),
-                                    FormatOutput(e.ts),
-                                    e.org,
-                                    std::string(KindName(e.kind)),
-                                    e.user.value_or(""),
-                                    e.app.value_or(""),
-                                    line.flow.value_or(""),
-                                    Outcome(e),
-                                    AsOfName(line)};
+  CsvRow row(out);
+  row.Cell(std::to_string(line.seq));
+  row.Cell(e.id.value_or(""));
+  row.Cell(FormatOutput(e.ts));
+  row.Cell(e.org);
+  row.Cell(KindName(e.kind));
+  row.Cell(e.user.value_or(""));
+  row.Cell(e.app.value_or(""));
+  row.Cell(line.flow.value_or(""));
+  row.Cell(e.outcome ? fb::EnumNameOutcome(*e.outcome) : "");
+  row.Cell(AsOfName(line));
   for (const auto& c : columns) {
     const Decision& d = DecisionOf(line, c);
-    cells.emplace_back(replay::VerdictName(d.verdict));
-    cells.push_back(ReasonText(d));
-    cells.emplace_back(replay::ClauseName(d.clause));
+    row.Cell(replay::VerdictName(d.verdict));
+    row.Cell(replay::ReasonName(d.reason));
+    row.Cell(replay::ClauseName(d.clause));
   }
   std::string flags;
   for (const auto& f : LineFlags(line)) flags += (flags.empty() ? "" : " ") + f;
-  cells.push_back(flags);
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i) *out += ',';
-    AppendCsvCell(cells[i], out);
-  }
+  row.Cell(flags);
   *out += '\n';
 }
 
 // ---- table ----
 
 namespace {
-void Pad(std::string_view s, size_t width, std::string* out) {
-  *out += s;
-  if (s.size() < width) out->append(width - s.size(), ' ');
+// Pads what was appended since `start` to `width`, then one space.
+void PadFrom(size_t start, size_t width, std::string* out) {
+  size_t n = out->size() - start;
+  if (n < width) out->append(width - n, ' ');
   *out += ' ';
+}
+
+void Pad(std::string_view s, size_t width, std::string* out) {
+  size_t start = out->size();
+  *out += s;
+  PadFrom(start, width, out);
+}
+
+// The timestamp to the second: "YYYY-MM-DDTHH:MM:SSZ".
+void AppendSeconds(MicrosUtc ts, std::string* out) {
+  size_t start = out->size();
+  AppendOutput(ts, out);
+  out->resize(start + std::min<size_t>(out->size() - start, 19));
+  out->push_back('Z');
 }
 }  // namespace
 
@@ -238,12 +192,19 @@ std::string TableHeader(const std::vector<ColumnSpec>& columns) {
 
 void AppendReplayTable(const Event& e, const ReplayLine& line,
                        const std::vector<ColumnSpec>& columns, std::string* out) {
+  // Cells are written in place and padded (no string per cell).
   Pad(std::to_string(line.seq), 8, out);
-  Pad(FormatOutput(e.ts).substr(0, 19) + "Z", 20, out);
+  size_t start = out->size();
+  AppendSeconds(e.ts, out);
+  PadFrom(start, 20, out);
   Pad(KindName(e.kind), 15, out);
-  Pad(e.user.value_or("-"), 18, out);
-  Pad(e.app.value_or("-"), 20, out);
-  for (const auto& c : columns) Pad(ShortDecision(DecisionOf(line, c)), 40, out);
+  Pad(e.user ? std::string_view(*e.user) : "-", 18, out);
+  Pad(e.app ? std::string_view(*e.app) : "-", 20, out);
+  for (const auto& c : columns) {
+    start = out->size();
+    AppendShortDecision(DecisionOf(line, c), out);
+    PadFrom(start, 40, out);
+  }
   for (const auto& f : LineFlags(line)) *out += f + " ";
   *out += '\n';
 }

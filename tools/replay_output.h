@@ -14,6 +14,9 @@ struct ColumnSpec {
   bool as_of = false;
   replay::RuleSet rule_set = replay::RuleSet::kPre2014;
   std::string name;  // "as-of", "pre2014", ...
+  // `"name":` as a JSON key (ParseRules fills it; when empty, the JSON
+  // writer quotes `name` itself).
+  std::string json_key;
 };
 
 // Parses --rules (comma-separated; default all five). kInvalidArgument on an unknown id.
@@ -21,7 +24,7 @@ Result<std::vector<ColumnSpec>> ParseRules(const std::string& list);
 
 const replay::Decision& DecisionOf(const replay::ReplayLine& line, const ColumnSpec& c);
 
-// One JSON object of a decision (cli.md key order).
+// One JSON object of a decision (cli.md key order). tools/replay_json.cc.
 void AppendDecisionJson(const replay::Decision& d, std::string* out);
 // One replay line as JSON (no trailing newline).
 void AppendReplayJson(const Event& e, const replay::ReplayLine& line,
