@@ -40,9 +40,8 @@
 //     throttled while compaction catches up.
 //   - a writable store flushes its memtables when closed, so that readers
 //     (read-only opens replay the WAL) start fast and the data of a closed
-//     store lives in checksummed SST files. Two families flush at a time
-//     (max_background_flushes 2), largest first: one at a time left a core
-//     idle for a third of a 300k-event ingest.
+//     store lives in checksummed SST files (one family after the other:
+//     see ~RocksDb for why not in parallel).
 //
 // Thread-safety: RocksDb is thread-compatible (used by one Store).
 #pragma once

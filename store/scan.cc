@@ -103,6 +103,20 @@ void SortRuns(std::vector<Item>* items) {
   }
 }
 
+// The fold ranks (events.md kind order) the filter's kind and kinds allow,
+// one bit each.
+uint32_t KindRanks(const ScanFilter& filter) {
+  static_assert(kKindCount <= 32, "one bit per kind");
+  auto bit = [](Kind k) { return uint32_t{1} << KindFoldRank(k); };
+  uint32_t ranks = filter.kind ? bit(*filter.kind) : ~uint32_t{0};
+  if (!filter.kinds.empty()) {
+    uint32_t any = 0;
+    for (Kind k : filter.kinds) any |= bit(k);
+    ranks &= any;
+  }
+  return ranks;
+}
+
 using EventFn = std::function<Status(uint64_t, const Event&)>;
 // Receives each chunk of matching events, decoded and in fold order.
 using ChunkFn = std::function<Status(std::vector<Item>&&)>;
@@ -144,7 +158,7 @@ Status EventScanner::Run(const ScanFilter& filter) {
   rocksdb::ReadOptions ro = ReadOpts();
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(ro, store_.cf(plan_.cf)));
-  const int rank = filter.kind ? KindFoldRank(*filter.kind) : -1;  // -1: any kind
+  const uint32_t ranks = KindRanks(filter);
   std::vector<IndexSuffix> chunk;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     IndexSuffix at;
@@ -152,7 +166,7 @@ Status EventScanner::Run(const ScanFilter& filter) {
     if (key.size() != plan_.prefix.size() + kIndexSuffixSize || !ParseIndexSuffix(key, &at)) {
       return Status::Corruption(index_name_ + ": malformed key " + KeyForMessage(key));
     }
-    if (rank >= 0 && at.rank != rank) continue;
+    if (at.rank >= 32 || !(ranks >> at.rank & 1u)) continue;
     if (chunk.size() >= kChunk && (at.ts != chunk.back().ts || at.rank != chunk.back().rank)) {
       AT_RETURN_IF_ERROR(Emit(chunk));
       chunk.clear();

@@ -90,6 +90,9 @@ struct ScanFilter {
   std::optional<MicrosUtc> since;             // ts >= since
   std::optional<MicrosUtc> until;             // ts < until
   std::optional<Kind> kind;
+  // Any of these kinds (empty: every kind); with `kind` too, both apply.
+  // Both are checked on index keys, so skipped events are never read.
+  std::vector<Kind> kinds;
   // Not a filter: read and decode on a second thread while fn runs on the
   // caller's (same events, same order; up to a few thousand decoded events
   // held ahead). Worth it for long scans whose fn does real work (replay).

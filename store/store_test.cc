@@ -269,11 +269,12 @@ std::vector<Event> RandomEvents(size_t n, uint32_t seed) {
 bool Matches(const ScanFilter& f, const Event& e) {
   return (!f.org || e.org == f.org) && (!f.user || e.user == f.user) &&
          (!f.app || e.app == f.app) && (!f.since || e.ts >= *f.since) &&
-         (!f.until || e.ts < *f.until) && (!f.kind || e.kind == f.kind);
+         (!f.until || e.ts < *f.until) && (!f.kind || e.kind == f.kind) &&
+         (f.kinds.empty() || std::find(f.kinds.begin(), f.kinds.end(), e.kind) != f.kinds.end());
 }
 
 std::vector<ScanFilter> SampleFilters() {
-  std::vector<ScanFilter> filters(14);
+  std::vector<ScanFilter> filters(17);
   filters[1].org = kOrgA;
   filters[2].org = kOrgB;
   filters[2].user = "ops@x.com";
@@ -297,6 +298,12 @@ std::vector<ScanFilter> SampleFilters() {
   filters[12].org = "00D000000000000AAA";  // unknown org
   filters[13].org = kOrgA;
   filters[13].user = "nobody";
+  filters[14].kinds = {Kind::kOrgSetting, Kind::kLoginUi};  // any of them
+  filters[15].org = kOrgB;
+  filters[15].kinds = {Kind::kOauthToken, Kind::kApiCall};
+  filters[15].kind = Kind::kApiCall;  // both apply: api.call only
+  filters[16].kinds = {Kind::kOrgSetting};
+  filters[16].kind = Kind::kLoginUi;  // disjoint: nothing
   return filters;
 }
 

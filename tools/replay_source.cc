@@ -9,15 +9,15 @@ namespace authtrail::tools {
 Result<std::unordered_map<std::string, replay::OrgConstants>> LoadOrgConstants(
     store::Store* st, const std::optional<std::string>& org) {
   std::unordered_map<std::string, replay::OrgConstants> out;
-  for (Kind kind : {Kind::kOrgCreated, Kind::kOrgEnforcement}) {
-    store::ScanFilter f;
-    f.org = org;
-    f.kind = kind;
-    AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
-      out[e.org].Observe(e, seq);
-      return Status::Ok();
-    }));
-  }
+  // One pass over the index for both kinds: it reads every key of the org
+  // (or store) but decodes only these rare events.
+  store::ScanFilter f;
+  f.org = org;
+  f.kinds = {Kind::kOrgCreated, Kind::kOrgEnforcement};
+  AT_RETURN_IF_ERROR(st->ScanEvents(f, [&](uint64_t seq, const Event& e) {
+    out[e.org].Observe(e, seq);
+    return Status::Ok();
+  }));
   return out;
 }
 
