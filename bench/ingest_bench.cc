@@ -21,6 +21,7 @@
 // Prints name=value lines; the last is ingest_vs_raw_append=<ratio of rates>.
 // Usage: ingest_bench --authtrail BIN [--events N] [--runs R] [--dir DIR] [--without CF,CF]
 #include <fcntl.h>
+#include <malloc.h>
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/options_util.h>
 #include <sys/resource.h>
@@ -432,6 +433,10 @@ int main(int argc, char** argv) {
   for (int run = 0; run < a.runs; ++run) {
     read_s.push_back(ReadFile(input));
     store = a.dir + "/store" + std::to_string(run);
+    // The child's peak RSS counts the pages it shares with this process
+    // until exec (ru_maxrss keeps the high-water mark across exec): give the
+    // previous run's baselines' memory back to the OS first.
+    malloc_trim(0);
     ProcessRun p = RunIngest(a.authtrail, store, input);
     ingest_s.push_back(p.seconds);
     peak_rss_kb = std::max(peak_rss_kb, p.peak_rss_kb);
