@@ -103,12 +103,14 @@ void SortRuns(std::vector<Item>* items) {
   }
 }
 
+constexpr uint32_t kEveryRank = ~uint32_t{0};
+
 // The fold ranks (events.md kind order) the filter's kind and kinds allow,
-// one bit each.
+// one bit each; kEveryRank without a kind filter.
 uint32_t KindRanks(const ScanFilter& filter) {
   static_assert(kKindCount <= 32, "one bit per kind");
   auto bit = [](Kind k) { return uint32_t{1} << KindFoldRank(k); };
-  uint32_t ranks = filter.kind ? bit(*filter.kind) : ~uint32_t{0};
+  uint32_t ranks = filter.kind ? bit(*filter.kind) : kEveryRank;
   if (!filter.kinds.empty()) {
     uint32_t any = 0;
     for (Kind k : filter.kinds) any |= bit(k);
@@ -166,7 +168,9 @@ Status EventScanner::Run(const ScanFilter& filter) {
     if (key.size() != plan_.prefix.size() + kIndexSuffixSize || !ParseIndexSuffix(key, &at)) {
       return Status::Corruption(index_name_ + ": malformed key " + KeyForMessage(key));
     }
-    if (at.rank >= 32 || !(ranks >> at.rank & 1u)) continue;
+    // Without a kind filter nothing is skipped: a key with a rank no kind
+    // has must reach Decode, which reports it as corruption.
+    if (ranks != kEveryRank && (at.rank >= 32 || !(ranks >> at.rank & 1u))) continue;
     if (chunk.size() >= kChunk && (at.ts != chunk.back().ts || at.rank != chunk.back().rank)) {
       AT_RETURN_IF_ERROR(Emit(chunk));
       chunk.clear();

@@ -135,8 +135,8 @@ TEST(Store, HeadAndDataSurviveReopen) {
   EXPECT_OK(store->Verify(nullptr).status());
 }
 
-// A closed store keeps nothing in its WAL: every family was flushed (two at
-// a time, store/rocks.cc), so a read-only open has nothing to replay.
+// A closed store keeps nothing in its WAL: every family was flushed
+// (store/rocks.cc), so a read-only open has nothing to replay.
 TEST(Store, ClosingFlushesEveryColumnFamily) {
   TempDir tmp;
   const std::string dir = tmp.Sub("db");

@@ -307,6 +307,24 @@ TEST_F(StoreVerify, InsertedIndexEntryForAMissingRecord) {
   ExpectVerifyFails("seq 999: by_time entry points to a missing record");
 }
 
+// A by_time key whose fold rank no kind has: an unfiltered scan reports it
+// (it is not skipped as "another kind"), and so does verify.
+TEST_F(StoreVerify, IndexEntryWithAnUnknownKindRank) {
+  {
+    RawDb raw(dir_);
+    std::string key;
+    ASSERT_TRUE(AppendIndexKey(Index::kTime, EventAt(8), 1, 8, &key));
+    raw.Delete("by_time", key);
+    key[8] = static_cast<char>(40);  // ts(8) rank(1) seq(8): the rank byte
+    raw.Put("by_time", key, "");
+  }
+  auto store = Reader();
+  Status scan = store->ScanEvents({}, [](uint64_t, const Event&) { return Status::Ok(); });
+  EXPECT_EQ(scan.code(), StatusCode::kCorruption);
+  EXPECT_EQ(scan.message(), "seq 8: by_time entry does not match the record");
+  ExpectVerifyFails("seq 8: by_time entry does not match the record");
+}
+
 TEST_F(StoreVerify, IndexEntryForABatchRecord) {
   {
     std::string key;
