@@ -383,14 +383,20 @@ TEST(StoreMerkle, TamperedLeafNodeOfAVersion1StoreIsNamedByVerify) {
   EXPECT_EQ(s.message(), "seq 6: merkle leaf does not match the record");
 }
 
+// Overwrites stored node (level, 1) and expects verify to name it.
+void ExpectTamperedInnerNodeNamed(const std::string& dir, uint8_t level) {
+  const Status s = VerifyAfterPut(dir, NodeKey(level, 1), std::string(32, 'x'));
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  const std::string named =
+      "merkle node (" + std::to_string(level) + ", 1) does not match its children";
+  EXPECT_NE(s.message().find(named), std::string::npos) << s.ToString();
+}
+
 TEST(StoreMerkle, TamperedInnerNodeIsNamedByVerify) {
   TempDir tmp;
   const std::string dir = tmp.Sub("db");
   ASSERT_NO_FATAL_FAILURE(BuildLargerStore(dir));
-  const Status s = VerifyAfterPut(dir, NodeKey(6, 1), std::string(32, 'x'));
-  EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("merkle node (6, 1) does not match its children"), std::string::npos)
-      << s.ToString();
+  ExpectTamperedInnerNodeNamed(dir, 6);
 }
 
 TEST(StoreMerkle, TamperedInnerNodeOfAVersion1StoreIsNamedByVerify) {
@@ -398,10 +404,7 @@ TEST(StoreMerkle, TamperedInnerNodeOfAVersion1StoreIsNamedByVerify) {
   const std::string dir = tmp.Sub("db");
   ASSERT_NO_FATAL_FAILURE(BuildStore(dir));
   ASSERT_NO_FATAL_FAILURE(MakeVersion1(dir));
-  const Status s = VerifyAfterPut(dir, NodeKey(2, 1), std::string(32, 'x'));
-  EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("merkle node (2, 1) does not match its children"), std::string::npos)
-      << s.ToString();
+  ExpectTamperedInnerNodeNamed(dir, 2);
 }
 
 // Below K nothing is stored: any node there is extra, even one holding the
