@@ -248,7 +248,7 @@ double RawAppend(const std::string& path, const StoreOptions& so,
 
 struct Entry {
   uint64_t seq;
-  uint32_t cf;  // index into LayoutDb::names
+  uint32_t cf;  // index into Layout::cfs
   std::string key, value;
 };
 
